@@ -1,0 +1,80 @@
+# thinvisor top-level build.
+#
+# Every folder that builds something has a module.mk that appends to the
+# lists below; this file only holds the generic rules.  Lists:
+#   LIB_SRCS         pure code (lib/), linked into the hypervisor
+#   LOADER_LIB_SRCS  the subset of lib/ the UEFI loader links
+#   HV_SRCS          hypervisor sources (.c and .S), freestanding
+#   LOADER_SRCS      UEFI loader sources (gnu-efi)
+#   HOST_TOOLS       names; HOST_TOOL_<name>_SRCS -> build/<name>
+#   UNIT_TESTS       names; UNIT_<name>_SRCS (+ UNIT_<name>_LDLIBS)
+#                    -> build/unit/<name>, cmocka, ASan/UBSan
+#   TEST_TARGETS     extra phony targets that `make test` runs
+#   ALL_TARGETS      extra artifacts that `make` builds
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+BUILD ?= build
+CC := gcc
+export THINVISOR_ROOT := $(CURDIR)
+
+LIB_SRCS :=
+LOADER_LIB_SRCS :=
+HV_SRCS :=
+LOADER_SRCS :=
+HOST_TOOLS :=
+UNIT_TESTS :=
+TEST_TARGETS :=
+ALL_TARGETS :=
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iinclude -DTV_HOST \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_TOOL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -DTV_HOST
+
+include $(sort $(wildcard lib/*/module.mk drivers/*/module.mk))
+include $(wildcard core/module.mk arch/x86/module.mk boot/module.mk tools/module.mk \
+	tests/module.mk)
+
+# ---- host objects (unit tests, sanitized) and host tools (optimized) ----
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/hosttool/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_TOOL_CFLAGS) -MMD -MP -c $< -o $@
+
+define unit_rule
+$(BUILD)/unit/$(1): $$(patsubst %.c,$(BUILD)/host/%.o,$$(UNIT_$(1)_SRCS))
+	@mkdir -p $$(dir $$@)
+	$$(CC) $(HOST_CFLAGS) $$^ -lcmocka $$(UNIT_$(1)_LDLIBS) -o $$@
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+define tool_rule
+$(BUILD)/$(1): $$(patsubst %.c,$(BUILD)/hosttool/%.o,$$(HOST_TOOL_$(1)_SRCS))
+	@mkdir -p $$(dir $$@)
+	$$(CC) $(HOST_TOOL_CFLAGS) $$^ $$(HOST_TOOL_$(1)_LDLIBS) -o $$@
+endef
+$(foreach t,$(HOST_TOOLS),$(eval $(call tool_rule,$(t))))
+
+UNIT_BINS := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
+
+.PHONY: all test test-unit run setup clean
+all: $(addprefix $(BUILD)/,$(HOST_TOOLS)) $(ALL_TARGETS)
+
+test-unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+test: all test-unit $(TEST_TARGETS)
+
+setup:
+	scripts/setup.sh
+
+clean:
+	rm -rf $(BUILD)/host $(BUILD)/hosttool $(BUILD)/unit $(BUILD)/hv $(BUILD)/loader \
+		$(BUILD)/*.efi $(BUILD)/*.elf $(addprefix $(BUILD)/,$(HOST_TOOLS))
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
