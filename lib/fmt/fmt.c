@@ -177,6 +177,9 @@ static void fmt_conv(struct fmt_out *o, char c, struct fmt_spec *sp,
 	case 's':
 		fmt_str(o, sp, va_arg(*ap, const char *));
 		break;
+	case '%':
+		fmt_putc(o, '%');
+		break;
 	default:
 		fmt_putc(o, '%');
 		if (c)
