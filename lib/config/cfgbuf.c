@@ -58,6 +58,13 @@ void cfgbuf_put_hex(struct cfgbuf *b, u64 v)
 	put_base(b, v, 16);
 }
 
+/* Always two digits, as bytes are usually shown: 0x09, not 0x9. */
+void cfgbuf_put_byte(struct cfgbuf *b, u8 v)
+{
+	cfgbuf_puts(b, v < 0x10 ? "0x0" : "0x");
+	put_base(b, v, 16);
+}
+
 bool cfgbuf_truncated(const struct cfgbuf *b)
 {
 	return b->len >= b->size;

@@ -22,6 +22,7 @@ void cfgbuf_putn(struct cfgbuf *b, const char *s, size_t n);
 void cfgbuf_puts(struct cfgbuf *b, const char *s);
 void cfgbuf_put_dec(struct cfgbuf *b, u64 v);
 void cfgbuf_put_hex(struct cfgbuf *b, u64 v);
+void cfgbuf_put_byte(struct cfgbuf *b, u8 v);
 bool cfgbuf_truncated(const struct cfgbuf *b);
 
 #endif

@@ -181,7 +181,7 @@ static int check_printable(struct parse_ctx *ctx, struct span v,
 			continue;
 		m = error_msg(ctx);
 		cfgbuf_puts(m, "non-printable byte ");
-		cfgbuf_put_hex(m, (u8)v.s[i]);
+		cfgbuf_put_byte(m, (u8)v.s[i]);
 		cfgbuf_puts(m, what);
 		cfgbuf_puts(m, " (column ");
 		cfgbuf_put_dec(m, (u64)(v.s + i - ctx->line_start) + 1);
@@ -275,8 +275,10 @@ static int set_port(struct parse_ctx *ctx, const struct key_desc *k,
 
 	if (!tv_str_eq_nocase(v.s, v.len, "none")) {
 		ret = tv_parse_u64(v.s, v.len, &port);
-		if (ret)
+		if (ret == -EINVAL)
 			return bad_value(ctx, v, "is not an I/O port (write e.g. 0x3f8, or none)");
+		if (ret)
+			port = ~0ULL;	/* too large: report it as out of range */
 	}
 	if (port && (port < k->min || port > k->max)) {
 		m = value_msg(ctx, v);
