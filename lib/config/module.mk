@@ -8,3 +8,6 @@ LOADER_LIB_SRCS += $(CONFIG_LIB_SRCS)
 
 UNIT_TESTS += config
 UNIT_config_SRCS := tests/unit/test_config.c $(CONFIG_LIB_SRCS)
+
+UNIT_TESTS += strparse
+UNIT_strparse_SRCS := tests/unit/test_strparse.c lib/config/strparse.c
