@@ -1,0 +1,1 @@
+LIB_SRCS += lib/x86/decode.c
