@@ -19,6 +19,7 @@ CC := gcc
 export THINVISOR_ROOT := $(CURDIR)
 
 LIB_SRCS :=
+HV_LIB_SRCS :=
 LOADER_LIB_SRCS :=
 HV_SRCS :=
 LOADER_SRCS :=
@@ -36,6 +37,50 @@ HOST_TOOL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -DTV_HOST
 include $(sort $(wildcard lib/*/module.mk drivers/*/module.mk))
 include $(wildcard core/module.mk arch/x86/module.mk boot/module.mk tools/module.mk \
 	tests/module.mk)
+
+TV_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+# ---- the hypervisor: freestanding, static PIE, run where the loader puts it ----
+FREESTANDING := -std=gnu11 -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-fno-stack-protector -fno-strict-aliasing -mno-red-zone -fno-asynchronous-unwind-tables \
+	-fno-omit-frame-pointer -include include/tv/visibility.h -Iinclude $(WARN)
+HV_CFLAGS := $(FREESTANDING) -O2 -g -fpie -mgeneral-regs-only -Iarch/x86/include \
+	-DTV_VERSION='"$(TV_VERSION)"'
+HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(basename $(HV_SRCS) $(sort $(LIB_SRCS) $(HV_LIB_SRCS))))
+
+$(BUILD)/hv/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/hv/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/thinvisor.elf: $(HV_OBJS) arch/x86/thinvisor.lds
+	ld -pie --no-dynamic-linker -z noexecstack -z max-page-size=4096 -nostdlib \
+		-T arch/x86/thinvisor.lds -o $@ $(HV_OBJS)
+	scripts/check-hv-elf.sh $@
+
+# ---- the UEFI loader: gnu-efi, converted to PE32+ ----
+EFI_CFLAGS := $(FREESTANDING) -O2 -fpic -fshort-wchar -maccumulate-outgoing-args \
+	-DEFI_FUNCTION_WRAPPER -DGNU_EFI_USE_MS_ABI=0 -I/usr/include/efi \
+	-I/usr/include/efi/x86_64 -Wno-missing-prototypes -Wno-strict-prototypes
+LOADER_OBJS := $(patsubst %.c,$(BUILD)/loader/%.o,$(LOADER_SRCS) $(sort $(LOADER_LIB_SRCS)))
+
+$(BUILD)/loader/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/loader.so: $(LOADER_OBJS)
+	ld -nostdlib -znocombreloc -T /usr/lib/elf_x86_64_efi.lds -shared -Bsymbolic \
+		-L/usr/lib /usr/lib/crt0-efi-x86_64.o $(LOADER_OBJS) -o $@ -lefi -lgnuefi
+
+$(BUILD)/thinvisor.efi: $(BUILD)/loader.so
+	objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+		-j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 \
+		--subsystem=10 $< $@
+
+ALL_TARGETS += $(BUILD)/thinvisor.elf $(BUILD)/thinvisor.efi
 
 # ---- host objects (unit tests, sanitized) and host tools (optimized) ----
 $(BUILD)/host/%.o: %.c

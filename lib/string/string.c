@@ -1,38 +1,23 @@
 /*
  * The string functions that freestanding thinvisor code (and the code gcc
- * emits for struct copies) needs.  Built only for the hypervisor and the
- * loader; host builds use the C library's versions through <tv/env.h>.
+ * emits for struct copies) needs, except memcpy/memset (lib/string/memcpy.c),
+ * which gnu-efi's library already provides to the loader.  Host builds use
+ * the C library's versions through <tv/env.h>.
  */
 #include <tv/env.h>
-
-void *memcpy(void *dst, const void *src, size_t n)
-{
-	u8 *d = dst;
-	const u8 *s = src;
-
-	while (n--)
-		*d++ = *s++;
-	return dst;
-}
 
 void *memmove(void *dst, const void *src, size_t n)
 {
 	u8 *d = dst;
 	const u8 *s = src;
 
-	if (d < s)
-		return memcpy(dst, src, n);
+	if (d < s) {
+		while (n--)
+			*d++ = *s++;
+		return dst;
+	}
 	while (n--)
 		d[n] = s[n];
-	return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-	u8 *d = dst;
-
-	while (n--)
-		*d++ = (u8)c;
 	return dst;
 }
 

@@ -1,0 +1,2 @@
+HV_SRCS += arch/x86/entry.S arch/x86/cpu.c \
+	arch/x86/svm/svm.c arch/x86/svm/svm_exit.c arch/x86/svm/svm_run.S

@@ -1,0 +1,1 @@
+LOADER_SRCS += boot/loader.c boot/files.c

@@ -1,0 +1,197 @@
+/*
+ * Memory-mapped I/O interception and the hypervisor's hole.
+ *
+ * A driver registers a guest-physical range; nested paging then leaves it
+ * unmapped, so each guest access faults to us.  Neither QEMU's AMD-V nor
+ * older CPUs give the faulting instruction, so we fetch it from guest memory,
+ * decode it and emulate it against the handler (lib/x86).
+ *
+ * The hypervisor's own memory is mapped read-only to one zero page, so the
+ * guest reads zeros without exits; a write faults here and is dropped: the
+ * instruction is skipped as if the store had gone to a bus with nothing on
+ * it (string stores drop the elements that fall in the faulting page).
+ */
+#include <tv/env.h>
+#include <tv/hv.h>
+#include <tv/x86_decode.h>
+#include <tv/x86_emulate.h>
+
+#define MMIO_HANDLERS_MAX	32
+
+struct mmio_handler {
+	u64 base;
+	u64 size;
+	mmio_handler_fn fn;
+	void *ctx;
+};
+
+static struct mmio_handler mmio_handlers[MMIO_HANDLERS_MAX];
+static unsigned int mmio_nhandlers;
+static u32 mmio_warned;
+
+int mmio_register(u64 base, u64 size, mmio_handler_fn fn, void *ctx)
+{
+	struct mmio_handler *h;
+	int err;
+
+	if (!size || (base | size) & 0xfff || base + size < base)
+		return -EINVAL;
+	if (mmio_nhandlers == MMIO_HANDLERS_MAX)
+		return -ENOSPC;
+	err = arch->mmio_intercept(base, size);
+	if (err)
+		return err;
+	h = &mmio_handlers[mmio_nhandlers++];
+	h->base = base;
+	h->size = size;
+	h->fn = fn;
+	h->ctx = ctx;
+	return 0;
+}
+
+static struct mmio_handler *mmio_find(u64 gpa)
+{
+	unsigned int i;
+
+	for (i = 0; i < mmio_nhandlers; i++)
+		if (gpa >= mmio_handlers[i].base &&
+		    gpa - mmio_handlers[i].base < mmio_handlers[i].size)
+			return &mmio_handlers[i];
+	return NULL;
+}
+
+static int mmio_decode(struct per_cpu *cpu, struct x86_insn *insn)
+{
+	struct arch_guest_paging pg;
+	u8 bytes[15];
+	size_t got;
+	int err;
+
+	err = guest_fetch_insn(cpu, bytes, sizeof(bytes), &got);
+	if (err)
+		return err;
+	arch->guest_paging(cpu, &pg);
+	return x86_decode(bytes, got, pg.mode == 64 ? X86_MODE_64 :
+			  pg.mode == 32 ? X86_MODE_32 : X86_MODE_16, insn);
+}
+
+static void regs_to_x86(struct per_cpu *cpu, struct x86_regs *r)
+{
+	memset(r, 0, sizeof(*r));
+	memcpy(r->gpr, cpu->guest.gpr, sizeof(r->gpr));
+	r->rip = cpu->guest.rip;
+	r->rflags = cpu->guest.rflags;
+}
+
+static void regs_from_x86(struct per_cpu *cpu, const struct x86_regs *r)
+{
+	memcpy(cpu->guest.gpr, r->gpr, sizeof(r->gpr));
+	cpu->guest.rip = r->rip;
+	cpu->guest.rflags = r->rflags;
+}
+
+static void mmio_drop_write(struct per_cpu *cpu, u64 gpa)
+{
+	struct x86_insn insn;
+	struct x86_regs r;
+	int err;
+
+	err = mmio_decode(cpu, &insn);
+	if (!err) {
+		regs_to_x86(cpu, &r);
+		err = x86_skip_write(&insn, &r, gpa);
+		if (err >= 0)
+			regs_from_x86(cpu, &r);
+	}
+	log_ratelimited(mmio_warned,
+			"mmio: guest write to hypervisor memory at %llx "
+			"(rip %llx) dropped%s\n", (unsigned long long)gpa,
+			(unsigned long long)cpu->guest.rip,
+			err < 0 ? ", undecodable: #GP" : "");
+	if (err < 0)
+		arch->inject_exception(cpu, X86_EXC_GP, true, 0, 0);
+}
+
+static int emu_mmio_read(void *ctx, u64 gpa, unsigned int size, u64 *val)
+{
+	struct per_cpu *cpu = ctx;
+	struct mmio_handler *h = mmio_find(gpa);
+
+	if (!h)
+		return -EFAULT;
+	return h->fn(cpu, gpa, size, false, val, h->ctx);
+}
+
+static int emu_mmio_write(void *ctx, u64 gpa, unsigned int size, u64 val)
+{
+	struct per_cpu *cpu = ctx;
+	struct mmio_handler *h = mmio_find(gpa);
+
+	if (!h)
+		return -EFAULT;
+	return h->fn(cpu, gpa, size, true, &val, h->ctx);
+}
+
+static int emu_mem_read(void *ctx, u64 gva, void *buf, unsigned int size)
+{
+	return guest_copy_from(ctx, buf, gva, size);
+}
+
+static int emu_mem_write(void *ctx, u64 gva, const void *buf,
+			 unsigned int size)
+{
+	return guest_copy_to(ctx, gva, buf, size);
+}
+
+static const struct x86_emu_ops mmio_emu_ops = {
+	.mmio_read = emu_mmio_read,
+	.mmio_write = emu_mmio_write,
+	.mem_read = emu_mem_read,
+	.mem_write = emu_mem_write,
+};
+
+static void mmio_emulate(struct per_cpu *cpu, u64 gpa)
+{
+	struct x86_insn insn;
+	struct x86_regs r;
+	int err;
+
+	err = mmio_decode(cpu, &insn);
+	if (!err) {
+		regs_to_x86(cpu, &r);
+		err = x86_emulate_mmio(&insn, &r, gpa, &mmio_emu_ops, cpu);
+		if (err >= 0)
+			regs_from_x86(cpu, &r);
+	}
+	if (err < 0) {
+		log_ratelimited(mmio_warned, "mmio: cannot emulate access to "
+				"%llx at rip %llx (%d): #GP\n",
+				(unsigned long long)gpa,
+				(unsigned long long)cpu->guest.rip, err);
+		arch->inject_exception(cpu, X86_EXC_GP, true, 0, 0);
+	}
+}
+
+void mmio_handle_fault(struct per_cpu *cpu, u64 gpa, bool write, bool fetch)
+{
+	if (mem_is_hypervisor(gpa, 1)) {
+		if (write && !fetch) {
+			mmio_drop_write(cpu, gpa);
+			return;
+		}
+		log_ratelimited(mmio_warned, "mmio: guest %s hypervisor memory "
+				"at %llx: #GP\n", fetch ? "executes" : "reads",
+				(unsigned long long)gpa);
+		arch->inject_exception(cpu, X86_EXC_GP, true, 0, 0);
+		return;
+	}
+	if (mmio_find(gpa) && !fetch) {
+		mmio_emulate(cpu, gpa);
+		return;
+	}
+	log_ratelimited(mmio_warned, "mmio: unexpected nested fault at %llx "
+			"(%s%s), rip %llx: #GP\n", (unsigned long long)gpa,
+			write ? "write" : "read", fetch ? ", fetch" : "",
+			(unsigned long long)cpu->guest.rip);
+	arch->inject_exception(cpu, X86_EXC_GP, true, 0, 0);
+}
