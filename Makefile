@@ -14,6 +14,12 @@
 
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
+# `make V=1` shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
 BUILD ?= build
 CC := gcc
 export THINVISOR_ROOT := $(CURDIR)
@@ -50,14 +56,17 @@ HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(basename $(HV_SRCS) $(sort $(LIB_SRCS)
 
 $(BUILD)/hv/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/hv/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/thinvisor.elf: $(HV_OBJS) arch/x86/thinvisor.lds
-	ld -pie --no-dynamic-linker -z noexecstack -z max-page-size=4096 -nostdlib \
+	@echo "  LD      $@"
+	$(Q)ld -pie --no-dynamic-linker -z noexecstack -z max-page-size=4096 -nostdlib \
 		-T arch/x86/thinvisor.lds -o $@ $(HV_OBJS)
 	scripts/check-hv-elf.sh $@
 
@@ -69,14 +78,17 @@ LOADER_OBJS := $(patsubst %.c,$(BUILD)/loader/%.o,$(LOADER_SRCS) $(sort $(LOADER
 
 $(BUILD)/loader/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/loader.so: $(LOADER_OBJS)
-	ld -nostdlib -znocombreloc -T /usr/lib/elf_x86_64_efi.lds -shared -Bsymbolic \
+	@echo "  LD      $@"
+	$(Q)ld -nostdlib -znocombreloc -T /usr/lib/elf_x86_64_efi.lds -shared -Bsymbolic \
 		-L/usr/lib /usr/lib/crt0-efi-x86_64.o $(LOADER_OBJS) -o $@ -lefi -lgnuefi
 
 $(BUILD)/thinvisor.efi: $(BUILD)/loader.so
-	objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+	@echo "  EFI     $@"
+	$(Q)objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
 		-j '.rel.*' -j '.rela.*' -j .reloc --target efi-app-x86_64 \
 		--subsystem=10 $< $@
 
@@ -85,23 +97,27 @@ ALL_TARGETS += $(BUILD)/thinvisor.elf $(BUILD)/thinvisor.efi
 # ---- host objects (unit tests, sanitized) and host tools (optimized) ----
 $(BUILD)/host/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/hosttool/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_TOOL_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(HOST_TOOL_CFLAGS) -MMD -MP -c $< -o $@
 
 define unit_rule
 $(BUILD)/unit/$(1): $$(patsubst %.c,$(BUILD)/host/%.o,$$(UNIT_$(1)_SRCS))
 	@mkdir -p $$(dir $$@)
-	$$(CC) $(HOST_CFLAGS) $$^ -lcmocka $$(UNIT_$(1)_LDLIBS) -o $$@
+	@echo "  LD      $$@"
+	$(Q)$$(CC) $(HOST_CFLAGS) $$^ -lcmocka $$(UNIT_$(1)_LDLIBS) -o $$@
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 define tool_rule
 $(BUILD)/$(1): $$(patsubst %.c,$(BUILD)/hosttool/%.o,$$(HOST_TOOL_$(1)_SRCS))
 	@mkdir -p $$(dir $$@)
-	$$(CC) $(HOST_TOOL_CFLAGS) $$^ $$(HOST_TOOL_$(1)_LDLIBS) -o $$@
+	@echo "  LD      $$@"
+	$(Q)$$(CC) $(HOST_TOOL_CFLAGS) $$^ $$(HOST_TOOL_$(1)_LDLIBS) -o $$@
 endef
 $(foreach t,$(HOST_TOOLS),$(eval $(call tool_rule,$(t))))
 

@@ -157,6 +157,14 @@ static EFI_STATUS start_hypervisor(struct loader_ctx *lc,
 	st = load_hypervisor(lc, cfg, &img, &entry);
 	if (EFI_ERROR(st))
 		return st;
+	if (cfg->log_serial) {
+		st = loader_disconnect_uart(cfg->log_serial);
+		if (st == EFI_SUCCESS)
+			Print(L"thinvisor: firmware released UART 0x%x\n", cfg->log_serial);
+		else if (st != EFI_NOT_FOUND)
+			loader_error("cannot detach the firmware from UART 0x%x: %s",
+				     cfg->log_serial, efi_status_str(st));
+	}
 	loader_fill_firmware(&mm, &fw);
 	rc = ((int (*)(void **))entry)(table);
 	if (rc || res.status) {

@@ -23,5 +23,7 @@ EFI_STATUS loader_read_file(struct loader_ctx *lc, const CHAR16 *name,
 void loader_fill_firmware(struct tv_rec_memmap *mm, struct tv_rec_firmware *fw);
 EFI_STATUS loader_chain(struct loader_ctx *lc, const struct tv_config *cfg);
 const char *efi_status_str(EFI_STATUS st);
+/* Detaches the firmware's driver from the Super I/O UART at port. */
+EFI_STATUS loader_disconnect_uart(u16 port);
 
 #endif

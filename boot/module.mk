@@ -1,1 +1,1 @@
-LOADER_SRCS += boot/loader.c boot/files.c
+LOADER_SRCS += boot/loader.c boot/files.c boot/disconnect.c

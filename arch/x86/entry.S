@@ -49,7 +49,7 @@ rdmsr_safe:
 	ret
 2:	movl	$-14, %eax
 	ret
-	.pushsection .extable, "a"
+	.pushsection .extable, "aw"
 	.quad	1b, 2b
 	.popsection
 
@@ -65,7 +65,7 @@ wrmsr_safe:
 	ret
 4:	movl	$-14, %eax
 	ret
-	.pushsection .extable, "a"
+	.pushsection .extable, "aw"
 	.quad	3b, 4b
 	.popsection
 
@@ -156,7 +156,7 @@ EXC 29, 1
 EXC 30, 1
 EXC 31, 0
 
-	.section .rodata
+	.section .data
 	.globl exception_stubs
 	.align 8
 exception_stubs:
