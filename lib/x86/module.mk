@@ -7,3 +7,5 @@ UNIT_x86_decode_SRCS := tests/unit/test_x86_decode.c \
 	tests/unit/test_x86_decode_cases64.c tests/unit/test_x86_decode_cases32.c \
 	lib/x86/decode.c
 UNIT_x86_emulate_SRCS := tests/unit/test_x86_emulate.c $(X86_SRCS)
+UNIT_TESTS += x86_string
+UNIT_x86_string_SRCS := tests/unit/test_x86_string.c $(X86_SRCS)
