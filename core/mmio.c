@@ -77,7 +77,13 @@ static int mmio_decode(struct per_cpu *cpu, struct x86_insn *insn)
 
 static void regs_to_x86(struct per_cpu *cpu, struct x86_regs *r)
 {
+	struct arch_guest_paging pg;
+
+	arch->guest_paging(cpu, &pg);
 	memset(r, 0, sizeof(*r));
+	r->fs_base = pg.fs_base;
+	r->gs_base = pg.gs_base;
+	r->legacy_base[X86_SEG_CS] = pg.cs_base;
 	memcpy(r->gpr, cpu->guest.gpr, sizeof(r->gpr));
 	r->rip = cpu->guest.rip;
 	r->rflags = cpu->guest.rflags;

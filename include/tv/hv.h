@@ -77,7 +77,7 @@ int hv_skip_instruction(struct per_cpu *cpu);
 /* ---- what the arch layer provides ---- */
 struct arch_guest_paging {
 	u64 cr0, cr3, cr4, efer;
-	u64 cs_base;
+	u64 cs_base, fs_base, gs_base;
 	unsigned int cpl;
 	unsigned int mode;	/* 16, 32 or 64: code segment size */
 };

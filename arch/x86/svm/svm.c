@@ -271,6 +271,8 @@ static void svm_guest_paging(struct per_cpu *cpu, struct arch_guest_paging *p)
 	p->efer = s->efer;
 	p->cpl = s->cpl;
 	p->cs_base = s->cs.base;
+	p->fs_base = s->fs.base;
+	p->gs_base = s->gs.base;
 	if ((s->efer & EFER_LMA) && (s->cs.attrib & BIT(9)))
 		p->mode = 64;
 	else if ((s->cr0 & X86_CR0_PE) && (s->cs.attrib & BIT(10)))
