@@ -8,9 +8,13 @@
  * AMD APM Vol. 3 Appendix A) and knows every opcode map a kernel or firmware
  * uses: one-byte, 0F, 0F38, 0F3A, 3DNow!, VEX, EVEX and XOP.
  *
- * x86_decode() returns 0, -EINVAL for bytes the CPU would reject with #UD
- * (or an instruction longer than 15 bytes, which raises #GP), or -E2BIG
- * when `avail` ends before the instruction does.
+ * x86_decode() returns 0; -EINVAL for an encoding that is #UD whatever the
+ * CPU model (an opcode invalid in the mode, a bad group /digit, a VEX after
+ * 66/F2/F3/REX/LOCK, an unknown VEX/EVEX/XOP map) or an instruction longer
+ * than 15 bytes (#GP); or -E2BIG when `avail` ends before the instruction
+ * does.  It does not check CPUID features, LOCK legality, or which 0F38 /
+ * 0F3A / VEX opcodes exist: those decode with their map's ModRM and
+ * immediate layout.
  */
 #ifndef TV_X86_DECODE_H
 #define TV_X86_DECODE_H

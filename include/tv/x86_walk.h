@@ -87,4 +87,14 @@ int x86_copy_from_guest(const struct x86_walk_cfg *cfg, u64 gva, void *buf,
 int x86_copy_to_guest(const struct x86_walk_cfg *cfg, u64 gva,
 		      const void *buf, size_t n, u32 *pf);
 
+/*
+ * Fetch up to n instruction bytes at gva (with X86_WALK_FETCH rights),
+ * for decoding at RIP.  A #PF on a later page is not an error yet: the
+ * bytes before it are returned in *got with that page's error code in
+ * *pf, to be injected only if the decoder needs more (-E2BIG).  Fails
+ * as x86_walk does if not even the first byte can be fetched.
+ */
+int x86_fetch_from_guest(const struct x86_walk_cfg *cfg, u64 gva, void *buf,
+			 size_t n, size_t *got, u32 *pf);
+
 #endif

@@ -329,3 +329,27 @@ int x86_copy_to_guest(const struct x86_walk_cfg *cfg, u64 gva,
 		return err;
 	return copy_pages(cfg, gva, n, NULL, buf, pf);
 }
+
+int x86_fetch_from_guest(const struct x86_walk_cfg *cfg, u64 gva, void *buf,
+			 size_t n, size_t *got, u32 *pf)
+{
+	size_t chunk;
+	u64 gpa;
+	int err;
+
+	*got = 0;
+	*pf = 0;
+	for (; n; gva += chunk, n -= chunk) {
+		chunk = MIN(n, PAGE_4K - (gva & (PAGE_4K - 1)));
+		err = x86_walk(cfg, gva, X86_WALK_FETCH, &gpa, pf);
+		if (err == -EFAULT && *got)
+			return 0;	/* the decoder may not need them */
+		if (!err)
+			err = cfg->read_buf(cfg->ctx, gpa, (u8 *)buf + *got,
+					    chunk);
+		if (err)
+			return err;
+		*got += chunk;
+	}
+	return 0;
+}

@@ -469,6 +469,37 @@ static void test_copy(void **state)
 			 0);
 }
 
+static void test_fetch(void **state)
+{
+	struct x86_walk_cfg c = cfg_for(CR0, 0, X86_CR4_PAE, LONG);
+	u64 pml4 = new_page(), p1 = new_page(), p2 = new_page();
+	u8 buf[15];
+	size_t got;
+	u32 pf;
+
+	c.cr3 = pml4;
+	map(pml4, 4, 0x10000, p1, 1, P);
+	map(pml4, 4, 0x11000, p2, 1, P | NX);
+	memset(&f.mem[p1 + 0xffa], 0x90, 6);
+	assert_int_equal(x86_fetch_from_guest(&c, 0x10ff0, buf, sizeof(buf),
+					      &got, &pf), 0);
+	assert_int_equal(got, 15);
+	assert_int_equal(pf, 0);
+	/* crossing into the NX page: the first 6 bytes, and its #PF */
+	assert_int_equal(x86_fetch_from_guest(&c, 0x10ffa, buf, sizeof(buf),
+					      &got, &pf), 0);
+	assert_int_equal(got, 6);
+	assert_int_equal(pf, PF_P | PF_I);
+	assert_memory_equal(buf, &f.mem[p1 + 0xffa], 6);
+	/* nothing fetchable at all */
+	assert_int_equal(x86_fetch_from_guest(&c, 0x11000, buf, sizeof(buf),
+					      &got, &pf), -EFAULT);
+	assert_int_equal(got, 0);
+	assert_int_equal(pf, PF_P | PF_I);
+	/* a data read of the NX page is fine */
+	assert_int_equal(x86_copy_from_guest(&c, 0x11000, buf, 4, &pf), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -480,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_rights),
 		cmocka_unit_test(test_accessed_dirty),
 		cmocka_unit_test(test_copy),
+		cmocka_unit_test(test_fetch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
