@@ -404,7 +404,7 @@ static int decode_imm(struct decoder *d, u8 attr)
 
 /*
  * Opcodes whose immediate or validity depends on ModRM.reg or on a
- * mandatory prefix.  Returns the attributes to use for the immediate.
+ * mandatory prefix: adds to *attr the immediate they take, or -EINVAL.
  */
 static int fixup_group(struct decoder *d, u8 *attr)
 {
@@ -623,11 +623,43 @@ static int decode_vector(struct decoder *d, u8 escape)
 	return escape == 0x62 ? decode_evex(d) : decode_vex(d, escape);
 }
 
+/* Legacy-encoded instruction from its first opcode byte on. */
+static int decode_legacy(struct decoder *d, u8 op)
+{
+	struct x86_insn *insn = d->insn;
+	u8 attr = map1[op];
+	int err;
+
+	insn->opcode = op;
+	if (op == 0x0f) {
+		err = decode_0f(d, &attr);
+		if (err)
+			return err;
+	}
+	if (attr & BAD || (attr & I64 && insn->mode == X86_MODE_64))
+		return -EINVAL;
+	set_sizes(d, attr & D64);
+	if (attr & M) {
+		err = decode_modrm(d, insn->map == X86_MAP_0F &&
+				      (insn->opcode & 0xfc) == 0x20);
+		if (!err)
+			err = fixup_group(d, &attr);
+		if (err)
+			return err;
+	}
+	err = decode_imm(d, attr);
+	if (!err && insn->map == X86_MAP_0F && insn->opcode == 0x0f) {
+		insn->map = X86_MAP_3DNOW;	/* the "imm8" is the opcode */
+		insn->opcode = (u8)insn->imm;
+	}
+	return err;
+}
+
 int x86_decode(const u8 *bytes, size_t avail, enum x86_cpu_mode mode,
 	       struct x86_insn *out)
 {
 	struct decoder d = { .bytes = bytes, .avail = avail, .insn = out };
-	u8 op, attr;
+	u8 op;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -637,36 +669,10 @@ int x86_decode(const u8 *bytes, size_t avail, enum x86_cpu_mode mode,
 	err = decode_prefixes(&d, &op);
 	if (err)
 		return err;
-	if (is_vector_escape(&d, op)) {
+	if (is_vector_escape(&d, op))
 		err = decode_vector(&d, op);
-		goto out;
-	}
-	out->opcode = op;
-	attr = map1[op];
-	if (op == 0x0f) {
-		err = decode_0f(&d, &attr);
-		if (err)
-			return err;
-	}
-	if (attr & BAD || (attr & I64 && mode == X86_MODE_64))
-		return -EINVAL;
-	set_sizes(&d, attr & D64);
-	if (attr & M) {
-		err = decode_modrm(&d, out->map == X86_MAP_0F &&
-				       (out->opcode & 0xfc) == 0x20);
-		if (!err)
-			err = fixup_group(&d, &attr);
-		if (err)
-			return err;
-	}
-	if (out->map == X86_MAP_0F && out->opcode == 0x0f) {
-		out->map = X86_MAP_3DNOW;	/* the "imm8" is the opcode */
-		err = decode_imm(&d, attr);
-		out->opcode = (u8)out->imm;
-		goto out;
-	}
-	err = decode_imm(&d, attr);
-out:
+	else
+		err = decode_legacy(&d, op);
 	if (!err)
 		out->len = d.pos;
 	return err;
