@@ -186,8 +186,9 @@ static int emu_bt(struct emu *e, unsigned kind, u64 offset)
 	if (err)
 		return err;
 	if (kind) {
-		err = mmio_wr(e, size, kind == 1 ? val | bit :
-				       kind == 2 ? val & ~bit : val ^ bit);
+		u64 res[4] = { val, val | bit, val & ~bit, val ^ bit };
+
+		err = mmio_wr(e, size, res[kind]);
 		if (err)
 			return err;
 	}
