@@ -480,6 +480,81 @@ static void test_alu_forms(void **state)
 	assert_access(&d, 1, true, 1, 0x1f);
 }
 
+static u64 ea_of(enum x86_cpu_mode mode, const u8 *b, size_t n,
+		 const struct x86_regs *r, u64 *la, enum x86_seg *seg)
+{
+	struct x86_insn insn;
+	u64 ea;
+
+	assert_int_equal(x86_decode(b, n, mode, &insn), 0);
+	assert_int_equal(x86_insn_mem_addr(&insn, r, &ea), 0);
+	assert_int_equal(x86_insn_linear_addr(&insn, r, la), 0);
+	*seg = x86_insn_seg(&insn);
+	return ea;
+}
+
+#define EA(mode, r, la, seg, ...) ({ \
+	static const u8 b_[] = { __VA_ARGS__ }; \
+	ea_of(mode, b_, sizeof(b_), r, la, seg); \
+})
+
+static void test_effective_address(void **state)
+{
+	struct x86_insn insn;
+	struct x86_regs r;
+	enum x86_seg seg;
+	struct dev d;
+	u64 la, ea;
+
+	init(&r, &d, 0);
+	r.legacy_base[X86_SEG_DS] = 0x100000;
+	r.legacy_base[X86_SEG_SS] = 0x200000;
+	r.fs_base = 0x7f0000000000ULL;
+	/* mov 0x10(%rip),%eax at 0x1000: next RIP 0x1006 */
+	assert_int_equal(EA(X86_MODE_64, &r, &la, &seg, 0x8b, 0x05, 0x10, 0,
+			    0, 0), 0x1016);
+	assert_int_equal(la, 0x1016);
+	assert_int_equal(seg, X86_SEG_DS);
+	/* mov -0x8(%rbx,%rsi,8),%eax */
+	assert_int_equal(EA(X86_MODE_64, &r, &la, &seg, 0x8b, 0x44, 0xf3,
+			    0xf8), 0x4444444444444444ULL + 0x7777777777777777ULL
+			    * 8 - 8);
+	/* addr32: mov (%eax,%ecx,2),%eax wraps at 4 GiB */
+	r.gpr[X86_RAX] = 0xfffffff0;
+	r.gpr[X86_RCX] = 0x10;
+	assert_int_equal(EA(X86_MODE_64, &r, &la, &seg, 0x67, 0x8b, 0x04,
+			    0x48), 0x10);
+	/* fs:(%rax) adds FS base; DS base is ignored in 64-bit mode */
+	assert_int_equal(EA(X86_MODE_64, &r, &la, &seg, 0x64, 0x8b, 0x00),
+			 0xfffffff0);
+	assert_int_equal(la, 0x7f00fffffff0ULL);
+	assert_int_equal(seg, X86_SEG_FS);
+	/* (%rbp) and (%rsp) default to SS */
+	EA(X86_MODE_64, &r, &la, &seg, 0x8b, 0x45, 0x00);
+	assert_int_equal(seg, X86_SEG_SS);
+	EA(X86_MODE_64, &r, &la, &seg, 0x8b, 0x04, 0x24);
+	assert_int_equal(seg, X86_SEG_SS);
+	EA(X86_MODE_64, &r, &la, &seg, 0x41, 0x8b, 0x45, 0x00);
+	assert_int_equal(seg, X86_SEG_DS);	/* r13 is not rbp */
+	/* 32-bit: DS base applies and the linear address wraps */
+	r.gpr[X86_RBX] = 0xfff00000;
+	assert_int_equal(EA(X86_MODE_32, &r, &la, &seg, 0x8b, 0x03),
+			 0xfff00000);
+	assert_int_equal(la, 0);
+	/* 16-bit: (%bp,%si) is SS-relative and wraps at 64 KiB */
+	r.gpr[X86_RBP] = 0xfff0;
+	r.gpr[X86_RSI] = 0x20;
+	assert_int_equal(EA(X86_MODE_16, &r, &la, &seg, 0x8b, 0x02), 0x10);
+	assert_int_equal(seg, X86_SEG_SS);
+	assert_int_equal(la, 0x200010);
+	/* moffs and no memory operand */
+	assert_int_equal(EA(X86_MODE_64, &r, &la, &seg, 0xa1, 8, 7, 6, 5, 4,
+			    3, 2, 1), 0x0102030405060708ULL);
+	assert_int_equal(x86_decode((const u8 *)"\x89\xc8", 2, X86_MODE_64,
+				    &insn), 0);
+	assert_int_equal(x86_insn_mem_addr(&insn, &r, &ea), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -489,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_movx),
 		cmocka_unit_test(test_xchg_bt),
 		cmocka_unit_test(test_unsupported_and_errors),
+		cmocka_unit_test(test_effective_address),
 		cmocka_unit_test(test_alu_flags_vs_host),
 		cmocka_unit_test(test_alu_forms),
 	};
