@@ -8,6 +8,9 @@
  * the nested page tables, so no guest pointer can reach hypervisor memory or
  * a trapped MMIO range.  A failing access returns -EFAULT; callers turn that
  * into an error code or a page fault for the guest, never a host fault.
+ * When the guest's own tables refuse the access, cpu->fault_addr/fault_err
+ * say which #PF the guest would have taken (fault_err = 0: the nested
+ * tables refused it).
  */
 #include <tv/env.h>
 #include <tv/hv.h>
@@ -41,7 +44,9 @@ static void walk_cfg(struct per_cpu *cpu, struct x86_walk_cfg *cfg)
 	cfg->cr3 = pg.cr3;
 	cfg->cr4 = pg.cr4;
 	cfg->efer = pg.efer;
-	cfg->cpl = pg.cpl;
+	cfg->cpl = (u8)pg.cpl;
+	cfg->rflags = cpu->guest.rflags;
+	cfg->maxphyaddr = (u8)pg.maxphyaddr;
 	cfg->read_phys = gm_read_phys;
 	cfg->set_ad = gm_set_ad;
 	cfg->ctx = cpu;
@@ -55,15 +60,17 @@ static int guest_copy(struct per_cpu *cpu, u64 gva, void *buf, size_t n,
 	u8 *p = buf;
 
 	walk_cfg(cpu, &cfg);
-	if (cfg.cpl == 3)
-		access |= X86_WALK_USER;
+	cpu->fault_err = 0;
 	while (n) {
 		size_t chunk = MIN(n, 4096 - (gva & 4095));
 		u64 gpa;
 		u32 pf;
 
-		if (x86_walk(&cfg, gva, access, &gpa, &pf))
+		if (x86_walk(&cfg, gva, access, &gpa, &pf)) {
+			cpu->fault_addr = gva;
+			cpu->fault_err = pf;
 			return -EFAULT;
+		}
 		if (!guest_map_accessible(gpa, write) ||
 		    !guest_map_accessible(gpa + chunk - 1, write))
 			return -EFAULT;

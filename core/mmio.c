@@ -169,6 +169,12 @@ static void mmio_emulate(struct per_cpu *cpu, u64 gpa)
 		if (err >= 0)
 			regs_from_x86(cpu, &r);
 	}
+	if (err == -EFAULT && cpu->fault_err) {
+		/* The RAM side of a string op is not mapped: the guest's #PF. */
+		arch->inject_exception(cpu, X86_EXC_PF, true, cpu->fault_err,
+				       cpu->fault_addr);
+		return;
+	}
 	if (err < 0) {
 		log_ratelimited(mmio_warned, "mmio: cannot emulate access to "
 				"%llx at rip %llx (%d): #GP\n",

@@ -88,11 +88,13 @@ struct aml_node {
 	u8 flags;			/* AML_NF_* */
 	u8 table;			/* defining table, AML_NO_TABLE if none */
 	u32 offset;			/* declaring opcode */
+	u32 seg_off;			/* its last NameSeg (for renaming) */
 	u32 data;			/* Name: data object; Method: body */
 	u32 data_len;
 	u32 aux;	/* Method: flags byte; Region: space; field: bit offset;
 			 * Processor: id; Mutex: sync level; External: type */
 	u32 aux2;	/* field: bit width; Region: length if constant */
+	u32 reserved;
 	u64 value;	/* Integer value / Region address, if AML_NF_CONST */
 };
 

@@ -102,6 +102,10 @@ const struct aml_node *aml_ns_deref(const struct aml_node *n);
 #define FR_METHOD	BIT(2)	/* inside a method body */
 #define FR_COND		BIT(3)	/* inside a module-level If/Else/While */
 #define FR_TEMPS	BIT(4)	/* owns the temporaries created since mark */
+#define FR_DECIDED	BIT(5)	/* If/Else: branch decided (see eval.c) */
+
+/* What a module-level If decided for the Else that may follow it. */
+enum { BR_UNKNOWN, BR_TAKE_ELSE, BR_SKIP_ELSE };
 
 struct aml_frame {
 	const char *args;		/* remaining argument spec */
@@ -116,6 +120,7 @@ struct aml_frame {
 	u32 opcode;
 	u8 flags;
 	u8 data_op;			/* Name(): first byte of the data */
+	u8 branch;			/* If: BR_* for its Else */
 };
 
 struct aml_parser {
@@ -127,6 +132,8 @@ struct aml_parser {
 	u8 pass;		/* 1: declarations, 2: full parse */
 	u32 sp;
 	struct aml_frame *frames;
+	u32 else_at;		/* where an Else would follow the last If */
+	u8 else_branch;		/* BR_* that If decided */
 	struct aml_diag diag;	/* scratch, too big for small stacks */
 };
 
@@ -146,8 +153,13 @@ int aml_field_list(struct aml_parser *p, struct aml_frame *f);
 void aml_release_temps(struct aml_parser *p, struct aml_frame *f);
 void aml_prune_unconfirmed(struct aml_ns *ns);
 
+int aml_eval_predicate(const struct aml_parser *p, struct aml_node *scope,
+		       u32 at, u32 pos, u32 end, u64 *val);
+
 /* Static data decoding (data.c). */
 int aml_decode_int(const u8 *aml, u32 pos, u32 limit, u64 *val, u32 *next);
 int aml_pkglen(const u8 *aml, u32 pos, u32 limit, u32 *end, u32 *next);
+int aml_package_element(const struct aml_ns *ns, const struct aml_node *n,
+			u32 index, u32 *off, u32 *limit);
 
 #endif

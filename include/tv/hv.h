@@ -79,6 +79,7 @@ struct arch_guest_paging {
 	u64 cr0, cr3, cr4, efer;
 	u64 cs_base, fs_base, gs_base;
 	unsigned int cpl;
+	unsigned int maxphyaddr;
 	unsigned int mode;	/* 16, 32 or 64: code segment size */
 };
 

@@ -38,6 +38,8 @@ struct per_cpu {
 	u32 cpu_id;			/* 0 = boot CPU */
 	u32 apic_id;
 	u64 exits_total;
+	u64 fault_addr;			/* last guest #PF seen by guest_mem */
+	u32 fault_err;			/* its error code; 0 = none */
 	u64 exit_count[EXIT_COUNTERS];	/* read by any CPU, racy by design */
 	struct arch_cpu arch;
 } __aligned(4096);

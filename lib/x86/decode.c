@@ -329,7 +329,7 @@ static int decode_mem32(struct decoder *d)
 static int decode_modrm(struct decoder *d, bool reg_only)
 {
 	struct x86_insn *insn = d->insn;
-	u64 disp;
+	u64 disp = 0;
 	int err;
 
 	err = next_byte(d, &insn->modrm);
@@ -357,7 +357,7 @@ static int decode_modrm(struct decoder *d, bool reg_only)
 static int decode_imm(struct decoder *d, u8 attr)
 {
 	struct x86_insn *insn = d->insn;
-	u64 v;
+	u64 v = 0;
 	int err;
 
 	switch (attr & IMM_MASK) {
@@ -478,7 +478,7 @@ static int vector_tail(struct decoder *d)
 	struct x86_insn *insn = d->insn;
 	bool modrm = true;
 	unsigned imm = 0;
-	u64 v;
+	u64 v = 0;
 	int err;
 
 	err = next_byte(d, &insn->opcode);

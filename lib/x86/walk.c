@@ -226,7 +226,7 @@ static int walk_once(struct walk *w, u64 *gpa)
 {
 	const struct x86_walk_cfg *cfg = w->cfg;
 	unsigned level = 2, top;
-	u64 table, pa;
+	u64 table = 0, pa = 0;
 	int err;
 
 	w->user_ok = w->write_ok = true;

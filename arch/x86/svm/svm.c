@@ -35,6 +35,7 @@ static u64 iopm_pa;
 static u8 *msrpm;
 static u64 msrpm_pa;
 bool svm_has_nrips;
+static unsigned int svm_phys_bits;
 
 /* MSRs whose reads (R) or writes (W) we intercept. */
 static const struct {
@@ -132,6 +133,7 @@ static int svm_check_cpu(void)
 	if (!(r.edx & CPUID_SVM_NPT))
 		return -ENODEV;
 	svm_has_nrips = r.edx & CPUID_SVM_NRIPS;
+	svm_phys_bits = cpu_phys_bits();
 	if (rdmsr_safe(MSR_VM_CR, &vmcr))
 		vmcr = 0;	/* some nested setups do not implement VM_CR */
 	if (vmcr & VM_CR_SVMDIS)
@@ -270,6 +272,7 @@ static void svm_guest_paging(struct per_cpu *cpu, struct arch_guest_paging *p)
 	p->cr4 = s->cr4;
 	p->efer = s->efer;
 	p->cpl = s->cpl;
+	p->maxphyaddr = svm_phys_bits;
 	p->cs_base = s->cs.base;
 	p->fs_base = s->fs.base;
 	p->gs_base = s->gs.base;
