@@ -49,15 +49,17 @@ part="$out.tmp@@1M"		# mtools address of the partition
 
 # put SRC DST: copy SRC to DST (e.g. /EFI/BOOT/x) making parent folders.
 put() {
-	local dir= d
+	local dir= d parts
 	[[ -f $1 ]] || { echo "mkesp: $1: no such file" >&2; exit 1; }
 	IFS=/ read -ra parts <<< "$(dirname "${2//\\//}")"
 	for d in "${parts[@]}"; do
 		[[ -n $d ]] || continue
 		dir+=/$d
-		mmd -i "$part" "::$dir" 2>/dev/null || true
+		# -D s: skip a folder that exists (never ask on a terminal); mmd
+		# then fails, and a real failure shows up in mcopy below.
+		mmd -D s -i "$part" "::$dir" < /dev/null || true
 	done
-	mcopy -i "$part" -o "$1" "::${2//\\//}"
+	mcopy -D o -i "$part" "$1" "::${2//\\//}" < /dev/null
 }
 
 # new_image MIB: an empty image with an MBR partition table and a FAT
@@ -82,7 +84,7 @@ new_image() {
 if [[ -n $base ]]; then
 	cp "$base" "$out.tmp"
 	if [[ $efi == none ]]; then
-		mdel -i "$part" ::/EFI/BOOT/BOOTX64.EFI 2>/dev/null || true
+		mdel -i "$part" ::/EFI/BOOT/BOOTX64.EFI < /dev/null 2>/dev/null || true
 		efi=
 	fi
 else

@@ -27,6 +27,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 
@@ -82,16 +83,10 @@ class Qemu:
         return os.path.join(self.log_dir, name)
 
     def command(self):
-        vars_copy = self.path("OVMF_VARS.fd")
-        args = [
-            "qemu-system-x86_64", "-accel", self.accel, "-machine", "q35",
-            "-cpu", self.cpu, "-smp", str(self.smp), "-m", self.memory,
-            "-nodefaults", "-display", "none", "-vga", "none", "-net", "none",
-            "-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
-            "-drive", f"if=pflash,format=raw,file={vars_copy}",
-            "-drive", f"file={self.esp},format=raw,if={self.drive_if}",
-        ]
-        for i, log in enumerate(LOGS):
+        args = base_command(self.esp, self.path("OVMF_VARS.fd"), smp=self.smp,
+                            memory=self.memory, cpu=self.cpu, accel=self.accel,
+                            drive_if=self.drive_if)
+        for log in LOGS:
             args += ["-chardev",
                      f"socket,id={log},path={self.path(log + '.sock')},"
                      f"server=on,wait=off,logfile={self.path(log + '.log')}",
@@ -240,16 +235,34 @@ def _drain(sock):
         pass
 
 
-def qemu_interactive_command(esp, vars_copy, com2_log, smp=2, memory="1G",
-                             extra_args=()):
-    """Command line for scripts/run.sh: COM1 and the QEMU monitor on the
-    terminal (Ctrl-A X quits, Ctrl-A C toggles the monitor), COM2 to a file."""
+def base_command(esp, vars_copy, smp=2, memory="1G", cpu="EPYC", accel="tcg",
+                 drive_if="ide"):
+    """QEMU arguments shared by tests and scripts/run.sh, without the
+    serial ports: q35, OVMF from pflash, the ESP image as the only disk."""
     return [
-        "qemu-system-x86_64", "-accel", "tcg", "-machine", "q35", "-cpu", "EPYC",
-        "-smp", str(smp), "-m", memory, "-nodefaults", "-display", "none",
-        "-vga", "none", "-net", "none",
+        "qemu-system-x86_64", "-accel", accel, "-machine", "q35", "-cpu", cpu,
+        "-smp", str(smp), "-m", memory,
+        "-nodefaults", "-display", "none", "-vga", "none", "-net", "none",
         "-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
         "-drive", f"if=pflash,format=raw,file={vars_copy}",
-        "-drive", f"file={esp},format=raw,if=ide",
-        "-serial", "mon:stdio", "-serial", f"file:{com2_log}",
-    ] + list(extra_args)
+        "-drive", f"file={esp},format=raw,if={drive_if}",
+    ]
+
+
+def main(argv):
+    """rig.py interactive ESP COM2_LOG [SMP [QEMU ARGS...]]: used by
+    scripts/run.sh.  COM1 and the QEMU monitor share the terminal
+    (Ctrl-A X quits, Ctrl-A C switches to the monitor and back)."""
+    if len(argv) < 3 or argv[0] != "interactive":
+        sys.exit(main.__doc__)
+    esp, com2 = argv[1], argv[2]
+    smp = argv[3] if len(argv) > 3 else "2"
+    vars_copy = os.path.join(os.path.dirname(os.path.abspath(com2)), "OVMF_VARS.fd")
+    shutil.copyfile(OVMF_VARS, vars_copy)
+    cmd = base_command(esp, vars_copy, smp=smp) + [
+        "-serial", "mon:stdio", "-serial", f"file:{com2}"] + argv[4:]
+    os.execvp(cmd[0], cmd)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
