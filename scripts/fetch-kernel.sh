@@ -17,8 +17,18 @@ if [[ -s $cache/vmlinuz && -s $cache/version ]]; then
 fi
 
 # linux-image-amd64 is a metapackage that depends on the versioned image.
-pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-	sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n1)
+resolve() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n1
+}
+pkg=$(resolve)
+if [[ -z $pkg ]]; then
+	# A new machine may have no package lists yet.
+	sudo=()
+	[[ $(id -u) -eq 0 ]] || sudo=(sudo)
+	"${sudo[@]}" apt-get update -q >&2
+	pkg=$(resolve)
+fi
 if [[ -z $pkg ]]; then
 	echo "fetch-kernel: cannot resolve linux-image-amd64 (run apt-get update?)" >&2
 	exit 1
