@@ -4,8 +4,10 @@
 # scripts from tools/initramfs, optional kernel modules with their
 # dependencies.  No root needed: device nodes go in via scripts/mkcpio.py.
 #
-# usage: mkinitramfs.sh [--out FILE] [--tools DIR] [--modules "ahci nvme"]
+# usage: mkinitramfs.sh [--out FILE] [--tools DIR] [--modules "ahci sd_mod nvme"]
 #                       [--add SRC=DST]...
+# Modules come from the kernel cache (scripts/fetch-kernel.sh); /init
+# insmods them in order at boot.  AHCI disks need sd_mod besides ahci.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)

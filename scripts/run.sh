@@ -8,7 +8,8 @@
 #               [-- QEMU ARGS...]
 #   --no-hv      ESP without BOOTX64.EFI: the UEFI Shell boots the guest
 #                directly through startup.nsh
-#   --conf FILE  thinvisor.conf to use (default: boot the guest, log on COM2)
+#   --conf FILE  thinvisor.conf to use (default tools/esp/thinvisor.conf,
+#                plus tv.test=NAME with --test)
 #   --test NAME  run /tests/NAME.sh in the guest instead of the shell
 set -euo pipefail
 
@@ -38,11 +39,11 @@ scripts/mkinitramfs.sh
 
 dir=build/run
 mkdir -p "$dir"
-args="console=ttyS0 initrd=\\EFI\\linux\\initrd.img iomem=relaxed${test:+ tv.test=$test}"
 if [[ -z $conf ]]; then
 	conf=$dir/thinvisor.conf
-	printf '%s\n' 'boot.next = \EFI\linux\vmlinuz.efi' \
-		"boot.next_args = $args" 'log.serial = 0x2f8' > "$conf"
+	# The default conf, with tv.test=NAME appended to the kernel args.
+	sed "/^boot.next_args/ s|\$|${test:+ tv.test=$test}|" \
+		tools/esp/thinvisor.conf > "$conf"
 fi
 esp=(--out "$dir/esp.img" --startup-args "iomem=relaxed${test:+ tv.test=$test}")
 if ((hv)); then

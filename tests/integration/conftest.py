@@ -46,6 +46,25 @@ def artifact():
     return get
 
 
+@pytest.fixture(scope="session")
+def make_initrd(artifact):
+    """make_initrd(["ahci", "sd_mod", "nvme"]) -> path of an initramfs that
+    also loads these kernel modules (and their dependencies) at boot;
+    built once per module set per session, in build/initrd-<mods>.img."""
+    built = {}
+
+    def build(modules):
+        key = tuple(modules)
+        if key not in built:
+            artifact("kernel")
+            out = os.path.join(rig.BUILD, f"initrd-{'-'.join(key)}.img")
+            subprocess.run([os.path.join(rig.ROOT, "scripts", "mkinitramfs.sh"),
+                            "--out", out, "--modules", " ".join(key)], check=True)
+            built[key] = out
+        return built[key]
+    return build
+
+
 @pytest.fixture
 def test_dir(request):
     """build/test-logs/<module>.<test>/, emptied for this run."""
