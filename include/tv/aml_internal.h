@@ -103,6 +103,7 @@ const struct aml_node *aml_ns_deref(const struct aml_node *n);
 #define FR_COND		BIT(3)	/* inside a module-level If/Else/While */
 #define FR_TEMPS	BIT(4)	/* owns the temporaries created since mark */
 #define FR_DECIDED	BIT(5)	/* If/Else: branch decided (see eval.c) */
+#define FR_DEAD		BIT(6)	/* branch never taken: only External() counts */
 
 /* What a module-level If decided for the Else that may follow it. */
 enum { BR_UNKNOWN, BR_TAKE_ELSE, BR_SKIP_ELSE };

@@ -188,6 +188,7 @@ static u32 hash_buckets(struct aml_ns *ns, const u32 *lens)
 static void *alloc_top(struct aml_arena *a, size_t size)
 {
 	size = ALIGN_UP(size, 8);
+	a->size = ALIGN_DOWN(a->size, 8);
 	if (a->size < ALIGN_UP(a->used, 8) + size)
 		return NULL;
 	a->size -= size;

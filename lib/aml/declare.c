@@ -237,7 +237,7 @@ int aml_declare(struct aml_parser *p, struct aml_frame *f)
 	int err;
 
 	if (aml_name_decode(p->aml, f->name_off, p->len, &nm, &at) ||
-	    !nm.nseg) {
+	    !nm.nseg || ((f->flags & FR_DEAD) && f->opcode != 0x15)) {
 		f->flags |= FR_SKIP;
 		return 0;
 	}
@@ -343,6 +343,10 @@ int aml_field_list(struct aml_parser *p, struct aml_frame *f)
 	u32 bit = 0;
 	int err;
 
+	if (f->flags & FR_DEAD) {
+		p->pos = f->end;
+		return 0;
+	}
 	if (!f->ref || (f->ref->flags & AML_NF_EXTERNAL) ||
 	    !aml_loaded_before(p, f->ref, f->start)) {
 		aml_report(p, AML_SEV_ERROR, AML_D_NO_SCOPE,

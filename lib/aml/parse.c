@@ -57,7 +57,7 @@ static struct aml_frame *push(struct aml_parser *p, u32 opcode,
 	f->name_off = 0;
 	f->data_off = 0;
 	f->opcode = opcode;
-	f->flags = parent->flags & (FR_METHOD | FR_COND);
+	f->flags = parent->flags & (FR_METHOD | FR_COND | FR_DEAD);
 	f->data_op = 0;
 	f->branch = BR_UNKNOWN;
 	return f;
@@ -336,7 +336,9 @@ static int arg_scope(struct aml_parser *p, struct aml_frame *f)
 /*
  * Module-level If/Else: take the branch a static predicate selects (its
  * objects are then unconditional); otherwise parse both, flagged
- * conditional.  The If's decision reaches its Else via else_at.
+ * conditional.  The If's decision reaches its Else via else_at.  The
+ * branch not taken is still parsed, dead: iasl wraps a table's External()
+ * declarations in If (Zero), and those are wanted.
  */
 static void decide_branch(struct aml_parser *p, struct aml_frame *f)
 {
@@ -359,7 +361,7 @@ static void decide_branch(struct aml_parser *p, struct aml_frame *f)
 		return;
 	f->flags = (u8)((f->flags & ~FR_COND) | parent_cond);
 	if (!v)
-		f->flags |= FR_SKIP;
+		f->flags |= FR_DEAD;
 }
 
 /* 'T': the body of a Scope, Device, Method, If... */
@@ -406,7 +408,7 @@ static int complete(struct aml_parser *p, struct aml_frame *f)
 	}
 	if (f->flags & FR_TEMPS)
 		aml_release_temps(p, f);
-	if (f->opcode == 0xa0) {
+	if (f->opcode == 0xa0 && !(f->flags & FR_METHOD)) {
 		p->else_at = f->end;
 		p->else_branch = f->branch;
 	}
@@ -479,6 +481,8 @@ static void unwind(struct aml_parser *p)
 			p->pos = f->end;
 			while (*f->args)
 				f->args++;
+			if (!f->node)	/* its operands may be incomplete */
+				f->flags |= FR_SKIP;
 			return;
 		}
 		p->sp--;
