@@ -123,13 +123,45 @@ $(foreach t,$(HOST_TOOLS),$(eval $(call tool_rule,$(t))))
 
 UNIT_BINS := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 
-.PHONY: all test test-unit run setup clean
+.PHONY: all test test-all test-unit test-integration run setup clean kernel initramfs \
+	guest bench-boot
 all: $(addprefix $(BUILD)/,$(HOST_TOOLS)) $(ALL_TARGETS)
 
 test-unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 
-test: all test-unit $(TEST_TARGETS)
+# ---- the guest: Debian's kernel, our initramfs ----
+KERNEL_CACHE ?= $(if $(THINVISOR_CACHE),$(THINVISOR_CACHE),$(BUILD)/cache/kernel)
+GUEST_KERNEL := $(KERNEL_CACHE)/vmlinuz
+
+$(GUEST_KERNEL):
+	scripts/fetch-kernel.sh
+
+kernel: $(GUEST_KERNEL)
+
+$(BUILD)/initrd.img: $(GUEST_TOOL_BINS) $(GUEST_KERNEL) scripts/mkinitramfs.sh \
+		scripts/mkcpio.py $(shell find tools/initramfs -type f 2>/dev/null)
+	scripts/mkinitramfs.sh
+
+initramfs: $(BUILD)/initrd.img
+guest: kernel initramfs
+
+test-integration: all guest
+	cd tests/integration && /usr/bin/python3 -m pytest -q -p no:cacheprovider
+
+# Everything, after installing what is missing; CI runs exactly this.
+test:
+	scripts/setup.sh
+	$(MAKE) test-all
+
+test-all: all test-unit $(TEST_TARGETS) test-integration
+
+run:
+	scripts/setup.sh
+	scripts/run.sh
+
+bench-boot: all guest
+	/usr/bin/python3 tests/bench/bench_boot.py
 
 setup:
 	scripts/setup.sh
