@@ -124,7 +124,7 @@ $(foreach t,$(HOST_TOOLS),$(eval $(call tool_rule,$(t))))
 UNIT_BINS := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 
 .PHONY: all test test-all test-unit test-integration run setup clean kernel initramfs \
-	guest bench-boot
+	guest bench-boot esp
 all: $(addprefix $(BUILD)/,$(HOST_TOOLS)) $(ALL_TARGETS)
 
 test-unit: $(UNIT_BINS)
@@ -146,8 +146,13 @@ $(BUILD)/initrd.img: $(GUEST_TOOL_BINS) $(GUEST_KERNEL) scripts/mkinitramfs.sh \
 initramfs: $(BUILD)/initrd.img
 guest: kernel initramfs
 
+# An ESP image with the default tools/esp/thinvisor.conf, for QEMU or a USB stick.
+esp: all guest
+	scripts/mkesp.sh --out $(BUILD)/esp.img --efi $(BUILD)/thinvisor.efi \
+		--elf $(BUILD)/thinvisor.elf --conf tools/esp/thinvisor.conf
+
 test-integration: all guest
-	cd tests/integration && /usr/bin/python3 -m pytest -q -p no:cacheprovider
+	/usr/bin/python3 -m pytest -o cache_dir=$(BUILD)/pytest-cache -v tests/integration
 
 # Everything, after installing what is missing; CI runs exactly this.
 test:

@@ -15,7 +15,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-hv=1 conf= smp=2 test=
+hv=1 conf= smp=1 test=
 while (($#)); do
 	case $1 in
 	--no-hv) hv=0; shift ;;
