@@ -161,6 +161,9 @@ def compare(ref, ours):
             diffs.append("amlns only:    " + line)
     total = c["matched"] + c["only_acpiexec"] + c["only_amlns"]
     c["rate"] = c["matched"] / total if total else 1.0
+    # Without the exclusions, for reference: every difference counts.
+    everything = len(set(theirs) | set(ours))
+    c["raw"] = c["matched"] / everything if everything else 1.0
     return c, diffs
 
 
@@ -207,18 +210,21 @@ def main():
             status = "ok" if c["rate"] >= args.min_rate else "FAIL"
             if status != "ok":
                 bad.append(mid)
-            print("%s %s rate %.4f matched %d only-acpiexec %d only-amlns %d "
-                  "excluded cond %d failed-table %d recovery %d" % (
-                      mid, status, c["rate"], c["matched"],
+            print("%s %s rate %.4f (raw %.4f) matched %d only-acpiexec %d "
+                  "only-amlns %d excluded cond %d failed-table %d "
+                  "recovery %d" % (
+                      mid, status, c["rate"], c["raw"], c["matched"],
                       c["only_acpiexec"], c["only_amlns"], c["cond"],
                       c["failed"], c["recovery"]))
             for d in diffs[:args.show]:
                 print("    " + d)
     rates = sorted(r["rate"] for r in results)
+    raw = sorted(r["raw"] for r in results)
     if rates:
-        print("machines %d  min rate %.4f  median %.4f  matched %d  "
-              "excluded cond %d failed %d recovery %d" % (
-                  len(rates), rates[0], rates[len(rates) // 2],
+        print("machines %d  rate min %.4f median %.4f  (raw min %.4f median "
+              "%.4f)  matched %d  excluded cond %d failed %d recovery %d" % (
+                  len(rates), rates[0], rates[len(rates) // 2], raw[0],
+                  raw[len(raw) // 2],
                   sum(r["matched"] for r in results),
                   sum(r["cond"] for r in results),
                   sum(r["failed"] for r in results),

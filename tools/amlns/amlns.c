@@ -237,6 +237,17 @@ static void bench(struct input *in, void **mem, size_t *size, int runs)
 	free(t);
 }
 
+static void free_input(struct input *in, void *mem)
+{
+	u32 i;
+
+	for (i = 0; i < in->n; i++) {
+		free(in->path[i]);
+		free(in->t[i].data);
+	}
+	free(mem);
+}
+
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
 	int c;
@@ -285,6 +296,7 @@ int main(int argc, char **argv)
 		die("out of memory", NULL);
 	if (o.bench > 0) {
 		bench(&in, &mem, &size, o.bench);
+		free_input(&in, mem);
 		return 0;
 	}
 	ns = build(&in, &mem, &size, o.verbose ? &log : NULL);
@@ -294,5 +306,6 @@ int main(int argc, char **argv)
 		aml_find_devices(ns, o.device, print_device, ns);
 	else
 		aml_walk(ns, print_node, &o);
+	free_input(&in, mem);
 	return 0;
 }
