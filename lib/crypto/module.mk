@@ -1,0 +1,16 @@
+# lib/crypto: AES (AES-NI and bitsliced), XTS-AES, SHA-256, HMAC, PBKDF2
+# (see docs/crypto.md).
+#
+# aes_ni.c needs no per-file flags: its functions enable SSE/AES-NI with
+# __attribute__((target("aes,sse2"))), so the rest of the hypervisor (and
+# the rest of that file) stays -mgeneral-regs-only.
+CRYPTO_SRCS := lib/crypto/crypto.c lib/crypto/aes.c lib/crypto/aes_ct.c \
+	lib/crypto/aes_ni.c lib/crypto/xts.c lib/crypto/sha256.c \
+	lib/crypto/hmac.c
+LIB_SRCS += $(CRYPTO_SRCS)
+
+CRYPTO_TEST_UTIL := tests/unit/test_crypto_util.c
+UNIT_TESTS += crypto_xts
+UNIT_crypto_xts_SRCS := tests/unit/test_crypto_xts.c \
+	tests/unit/test_crypto_xts_vectors.c $(CRYPTO_TEST_UTIL) $(CRYPTO_SRCS)
+UNIT_crypto_xts_LDLIBS := -lcrypto
