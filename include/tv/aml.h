@@ -94,7 +94,9 @@ struct aml_node {
 	u32 aux;	/* Method: flags byte; Region: space; field: bit offset;
 			 * Processor: id; Mutex: sync level; External: type */
 	u32 aux2;	/* field: bit width; Region: length if constant */
-	u32 reserved;
+	u8 ext_table;	/* first table with External() of this method */
+	u8 ext_argc;	/* the argument count that External() gives */
+	u16 reserved;
 	u64 value;	/* Integer value / Region address, if AML_NF_CONST */
 };
 

@@ -58,6 +58,26 @@ static void init_node(struct aml_parser *p, struct aml_frame *f,
 		n->flags |= AML_NF_SEEN2;
 }
 
+/*
+ * Remember the first External() of a method: iasl compiled that table's
+ * calls with its argument count, which is what those bytes hold even if
+ * the definition elsewhere disagrees (seen in a corpus SSDT).
+ */
+static void note_external(struct aml_parser *p, struct aml_frame *f,
+			  struct aml_node *n)
+{
+	struct aml_name nm;
+	u32 at;
+
+	if (p->pass != 1 || (f->flags & FR_METHOD) ||
+	    n->ext_table != AML_NO_TABLE ||
+	    aml_name_decode(p->aml, f->name_off, p->len, &nm, &at) ||
+	    p->aml[at] != AML_T_METHOD)
+		return;
+	n->ext_table = p->table;
+	n->ext_argc = p->aml[at + 1] & 7;
+}
+
 /* The name exists: confirm it, take it over, or reject a duplicate. */
 static struct aml_node *existing(struct aml_parser *p, struct aml_frame *f,
 				 struct aml_node *n, u8 type, u32 off)
@@ -71,8 +91,10 @@ static struct aml_node *existing(struct aml_parser *p, struct aml_frame *f,
 	}
 	if (f->flags & FR_METHOD)
 		return NULL;	/* a method body never redefines globals */
-	if (type == AML_T_EXTERNAL)
-		return NULL;	/* External() of something known: no-op */
+	if (type == AML_T_EXTERNAL) {
+		note_external(p, f, n);
+		return NULL;	/* External() of something known */
+	}
 	if (n->flags & AML_NF_EXTERNAL) {
 		init_node(p, f, n, type, off);
 		return n;
@@ -84,9 +106,15 @@ static struct aml_node *existing(struct aml_parser *p, struct aml_frame *f,
 		init_node(p, f, n, type, off);
 		return n;
 	}
-	aml_report(p, AML_SEV_WARN, AML_D_DUPLICATE,
-		   "name already exists, declaration ignored", off, f->opcode,
-		   NULL);
+	/* If/Else alternatives both declaring a name are normal. */
+	if ((f->flags & FR_COND) && (n->flags & AML_NF_CONDITIONAL))
+		aml_report(p, AML_SEV_NOTE, AML_D_DUPLICATE,
+			   "name declared by another undecided branch too",
+			   off, f->opcode, NULL);
+	else
+		aml_report(p, AML_SEV_WARN, AML_D_DUPLICATE,
+			   "name already exists, declaration ignored", off,
+			   f->opcode, NULL);
 	return NULL;
 }
 
@@ -206,6 +234,7 @@ static void fill(struct aml_parser *p, struct aml_frame *f,
 			n->aux = aml[at];
 			n->argc = aml[at + 1] & 7;
 		}
+		note_external(p, f, n);
 		break;
 	case 0x06:
 		n->link = f->ref;

@@ -142,6 +142,7 @@ struct aml_node *aml_ns_new(struct aml_ns *ns, struct aml_node *parent,
 	n->name = seg;
 	n->parent = parent;
 	n->table = AML_NO_TABLE;
+	n->ext_table = AML_NO_TABLE;
 	if (parent) {
 		n->prev = parent->last;
 		if (parent->last)

@@ -75,14 +75,18 @@ static void trace(struct aml_parser *p, u32 off, u32 opcode, u32 argc,
 		p->ns->trace(p->ns->trace_ctx, &t);
 }
 
-/* Arguments a resolved name takes when it appears as a TermArg. */
-static u32 call_argc(const struct aml_node *n)
+/*
+ * Arguments a resolved name takes when it appears as a TermArg: the
+ * method's own count, unless this very table declared it External() with
+ * another count, which is the one its calls were compiled with.
+ */
+static u32 call_argc(const struct aml_parser *p, const struct aml_node *n)
 {
 	n = aml_ns_deref(n);
 	if (!n)
 		return 0;
 	if (n->type == AML_T_METHOD)
-		return n->argc;
+		return n->ext_table == p->table ? n->ext_argc : n->argc;
 	if (n->type == AML_T_EXTERNAL && n->aux == AML_T_METHOD)
 		return n->argc;
 	return 0;
@@ -104,7 +108,7 @@ static int term_name(struct aml_parser *p, struct aml_frame *f,
 					   AML_LK_SEARCH | AML_LK_EXTERNAL);
 	}
 	if (kind == TK_ARG || kind == TK_STMT) {
-		argc = call_argc(n);
+		argc = call_argc(p, n);
 		if (!n && nm.nseg && p->pass == 2) {
 			p->ns->unresolved++;
 			aml_report(p, AML_SEV_WARN, AML_D_UNRESOLVED,

@@ -623,6 +623,47 @@ static void test_duplicates(void **state)
 	free(a);
 }
 
+/*
+ * A table's own External() argument count wins for its calls: the SSDT
+ * was compiled against External (SGPO, 2 args), the DSDT defines SGPO
+ * with 4 (a corpus machine does this).  Read with 4, the call would
+ * swallow the declaration after it.
+ */
+static void test_external_argc(void **state)
+{
+	struct amlasm *d = malloc(sizeof(*d)), *s = malloc(sizeof(*s));
+	struct aml_table t[2];
+	struct aml_ns *ns;
+	u32 m, sc;
+
+	asm_begin(d, "DSDT");
+	m = asm_open(d, OP_METHOD);
+	asm_name(d, "SGPO");
+	asm_byte(d, 4);
+	asm_close(d, m);
+	t[0] = asm_end(d);
+	asm_begin(s, "SSDT");
+	asm_byte(s, OP_EXTERNAL);
+	asm_name(s, "\\SGPO");
+	asm_byte(s, AML_T_METHOD);
+	asm_byte(s, 2);
+	sc = asm_open(s, OP_SCOPE);
+	asm_name(s, "\\");
+	asm_name(s, "SGPO");
+	asm_int(s, 7);
+	asm_int(s, 8);
+	name_int(s, "AFTR", 1);
+	asm_close(s, sc);
+	t[1] = asm_end(s);
+	ns = build(t, 2);
+	assert_int_equal(rec.nd, 0);
+	assert_int_equal(find_call("\\SGPO")->argc, 2);
+	assert_int_equal(must_find(ns, "\\SGPO", AML_T_METHOD)->argc, 4);
+	must_find(ns, "\\AFTR", AML_T_INTEGER);
+	free(d);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -640,6 +681,7 @@ int main(void)
 		cmocka_unit_test(test_method_temporaries),
 		cmocka_unit_test(test_module_if),
 		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_external_argc),
 	};
 	int r;
 

@@ -115,8 +115,8 @@ static void print_diag(void *ctx, const struct aml_diag *d)
 {
 	static const char *const sev[] = { "note", "warning", "error" };
 
-	fprintf(stderr, "%s+0x%x %s: %s: %s", d->sig, d->offset, d->path,
-		sev[d->sev], d->msg);
+	fprintf(stderr, "%s#%u+0x%x %s: %s: %s", d->sig, d->table, d->offset,
+		d->path, sev[d->sev], d->msg);
 	if (d->opcode)
 		fprintf(stderr, " (opcode 0x%x)", d->opcode);
 	if (d->name[0])
