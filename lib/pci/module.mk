@@ -1,6 +1,7 @@
 # lib/pci: PCI configuration space (address decoding, device model, bus
 # tree, default handlers, MSI) and the vmm.driver.pci selector grammar.
 PCI_LIB_SRCS := lib/pci/addr.c lib/pci/device.c lib/pci/bar.c \
-	lib/pci/topology.c lib/pci/config.c lib/pci/msi.c
+	lib/pci/topology.c lib/pci/config.c lib/pci/msi.c \
+	lib/pci/match_parse.c lib/pci/match.c
 
 LIB_SRCS += $(PCI_LIB_SRCS)
