@@ -169,8 +169,9 @@ size_t aml_arena_hint(const struct aml_table *tables, u32 n)
 
 	for (i = 0; i < n; i++)
 		total += tables[i].len;
-	return 4 * total + AML_MAX_FRAMES * sizeof(struct aml_frame) +
-	       sizeof(struct aml_parser) + 64 * 1024;
+	/* The corpus peaks at 4 arena bytes per AML byte (5 on tiny ones). */
+	return 6 * total + AML_MAX_FRAMES * sizeof(struct aml_frame) +
+	       sizeof(struct aml_parser) + 128 * 1024;
 }
 
 static u32 hash_buckets(struct aml_ns *ns, const u32 *lens)
