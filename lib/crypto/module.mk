@@ -14,3 +14,13 @@ UNIT_TESTS += crypto_xts
 UNIT_crypto_xts_SRCS := tests/unit/test_crypto_xts.c \
 	tests/unit/test_crypto_xts_vectors.c $(CRYPTO_TEST_UTIL) $(CRYPTO_SRCS)
 UNIT_crypto_xts_LDLIBS := -lcrypto
+
+UNIT_TESTS += crypto_aes
+UNIT_crypto_aes_SRCS := tests/unit/test_crypto_aes.c $(CRYPTO_TEST_UTIL) \
+	$(CRYPTO_SRCS)
+UNIT_crypto_aes_LDLIBS := -lcrypto
+
+UNIT_TESTS += crypto_sha256
+UNIT_crypto_sha256_SRCS := tests/unit/test_crypto_sha256.c \
+	$(CRYPTO_TEST_UTIL) $(CRYPTO_SRCS)
+UNIT_crypto_sha256_LDLIBS := -lcrypto

@@ -126,8 +126,8 @@ void sha256_final(struct sha256_ctx *ctx, u8 digest[SHA256_DIGEST_SIZE])
 		ctx->fill = 0;
 	}
 	memset(ctx->buf + ctx->fill, 0, SHA256_BLOCK_SIZE - 8 - ctx->fill);
-	put_be32(ctx->buf + 56, (u32)(bits >> 32));
-	put_be32(ctx->buf + 60, (u32)bits);
+	for (i = 0; i < 8; i++)
+		ctx->buf[56 + i] = (u8)(bits >> (56 - 8 * i));
 	compress(ctx->h, ctx->buf);
 	for (i = 0; i < 8; i++)
 		put_be32(digest + 4 * i, ctx->h[i]);

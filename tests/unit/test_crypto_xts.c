@@ -234,7 +234,7 @@ static void test_impls_agree(void **state)
 
 static void test_bad_args(void **state)
 {
-	static const size_t bad[] = { 0, 8, 15, 17, 500, 513,
+	static const size_t bad[] = { 0, 8, 15, 17, 24, 500, 513, 520,
 				      XTS_MAX_SECTOR_SIZE + 16 };
 	struct xts_ctx ctx;
 	u8 key[64] = { 1 }, out[64];
