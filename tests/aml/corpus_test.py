@@ -190,6 +190,12 @@ def main():
     ap.add_argument("machines", nargs="*")
     args = ap.parse_args()
     os.makedirs(args.cache, exist_ok=True)
+    # Unreadable input must be an error with a message, not an empty dump.
+    p = subprocess.run([args.amlns, os.path.join(args.cache, "no-such-dir")],
+                       capture_output=True, text=True)
+    if p.returncode == 0 or "amlns:" not in p.stderr:
+        print("FAIL: amlns accepted a missing folder")
+        return 1
     ids = args.machines or sorted(
         d for d in os.listdir(args.corpus)
         if os.path.isfile(os.path.join(args.corpus, d, "dsdt.dat")))
