@@ -8,3 +8,7 @@ LIB_SRCS += $(PCI_LIB_SRCS)
 
 UNIT_TESTS += pci_addr
 UNIT_pci_addr_SRCS := tests/unit/test_pci_addr.c lib/pci/addr.c
+
+UNIT_TESTS += pci_device
+UNIT_pci_device_SRCS := tests/unit/test_pci_device.c tests/unit/pci_sim.c \
+	$(PCI_LIB_SRCS) lib/config/strparse.c lib/fmt/fmt.c

@@ -95,8 +95,16 @@ static int scan_fn(const struct pci_access *a, struct pci_topology *t,
 		   u8 bus, u8 dev, u8 fn)
 {
 	struct pci_bdf b = { t->seg, bus, dev, fn };
+	u32 id;
 	int err;
 
+	/* Look before checking space: a full table is only an error if
+	 * another device actually exists. */
+	err = pci_cfg_read(a, &b, PCI_VENDOR_ID, 4, &id);
+	if (err)
+		return err;
+	if ((u16)id == 0xffff || (u16)id == 0)
+		return -ENODEV;
 	if (t->count >= t->cap)
 		return -ENOSPC;
 	err = pci_device_probe(a, &b, &t->devs[t->count]);
