@@ -65,11 +65,12 @@ static EFI_STATUS load_config(struct loader_ctx *lc, struct tv_config *cfg)
 static EFI_STATUS reserve_region(UINT64 size, UINT64 *base)
 {
 	UINTN pages = size / 4096, slack = ALIGN_2M / 4096;
-	EFI_PHYSICAL_ADDRESS a;
+	EFI_PHYSICAL_ADDRESS a = 0xffffffffULL;
 	UINT64 aligned;
 	EFI_STATUS st;
 
-	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
+	/* Below 4 GiB: processors start through 32-bit code that loads CR3. */
+	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress,
 			       EfiReservedMemoryType, pages + slack, &a);
 	if (EFI_ERROR(st))
 		return st;
@@ -136,13 +137,14 @@ static EFI_STATUS start_hypervisor(struct loader_ctx *lc,
 {
 	static const u8 img_id[16] = TV_REC_IMAGE_UUID, cfg_id[16] = TV_REC_CONFIG_UUID,
 		res_id[16] = TV_REC_RESULT_UUID, mm_id[16] = TV_REC_MEMMAP_UUID,
-		fw_id[16] = TV_REC_FIRMWARE_UUID;
+		fw_id[16] = TV_REC_FIRMWARE_UUID, cpus_id[16] = TV_REC_CPUS_UUID;
 	static struct tv_rec_image img;
 	static struct tv_rec_config rcfg;
 	static struct tv_rec_result res;
 	static struct tv_rec_memmap mm;
 	static struct tv_rec_firmware fw;
-	void *table[] = { &img, &rcfg, &res, &mm, &fw, NULL };
+	static struct tv_rec_cpus cpus;
+	void *table[] = { &img, &rcfg, &res, &mm, &fw, &cpus, NULL };
 	UINT64 entry;
 	EFI_STATUS st;
 	int rc;
@@ -152,6 +154,7 @@ static EFI_STATUS start_hypervisor(struct loader_ctx *lc,
 	record_init(&res.hdr, res_id, sizeof(res));
 	record_init(&mm.hdr, mm_id, sizeof(mm));
 	record_init(&fw.hdr, fw_id, sizeof(fw));
+	record_init(&cpus.hdr, cpus_id, sizeof(cpus));
 	rcfg.config = *cfg;
 	res.status = -1;
 	st = load_hypervisor(lc, cfg, &img, &entry);
@@ -164,6 +167,12 @@ static EFI_STATUS start_hypervisor(struct loader_ctx *lc,
 		else if (st != EFI_NOT_FOUND)
 			loader_error("cannot detach the firmware from UART 0x%x: %s",
 				     cfg->log_serial, efi_status_str(st));
+	}
+	st = loader_fill_cpus(&cpus);
+	if (EFI_ERROR(st)) {
+		loader_error("cannot reserve the processor start page: %s",
+			     efi_status_str(st));
+		return st;
 	}
 	loader_fill_firmware(&mm, &fw);
 	rc = ((int (*)(void **))entry)(table);

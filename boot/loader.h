@@ -25,5 +25,7 @@ EFI_STATUS loader_chain(struct loader_ctx *lc, const struct tv_config *cfg);
 const char *efi_status_str(EFI_STATUS st);
 /* Detaches the firmware's driver from the Super I/O UART at port. */
 EFI_STATUS loader_disconnect_uart(u16 port);
+/* Processors from MP services and a reserved page below 1 MiB. */
+EFI_STATUS loader_fill_cpus(struct tv_rec_cpus *rec);
 
 #endif

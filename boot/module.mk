@@ -1,1 +1,1 @@
-LOADER_SRCS += boot/loader.c boot/files.c boot/disconnect.c
+LOADER_SRCS += boot/loader.c boot/files.c boot/disconnect.c boot/cpus.c

@@ -53,6 +53,16 @@ int guest_map_init(enum pt_format format, bool large_1g, u64 top)
 		      PT_MAP_SAME_HPA);
 }
 
+int guest_map_hide(u64 base, u64 size)
+{
+	int err;
+
+	spin_lock(&guest_map_lock);
+	err = pt_map(&guest_pt, base, size, zero_page_pa, PT_R, PT_MAP_SAME_HPA);
+	spin_unlock(&guest_map_lock);
+	return err;
+}
+
 int guest_map_trap(u64 base, u64 size)
 {
 	int err;

@@ -16,6 +16,8 @@
 #include <tv/guest_map.h>
 #include <arch/processor.h>
 #include <arch/cpu.h>
+#include <arch/apic.h>
+#include <tv/smp.h>
 
 #define CANARY_WORD	0x7476636e72790a5aULL	/* "tvcnry" + bytes */
 #define EFI_RESERVED	0
@@ -116,6 +118,25 @@ static void log_banner(const struct tv_rec_image *img)
 	log_printf("%s", summary);
 }
 
+/* Intercepts INIT/SIPI and hides the AP start page (core/smp.c). */
+static int boot_smp_init(const struct tv_rec_cpus *rec)
+{
+	int err;
+
+	cpus[0]->apic_id = apic_id();
+	if (rec && rec->trampoline_pa) {
+		err = mem_add_private(rec->trampoline_pa, 4096);
+		if (!err)
+			err = guest_map_hide(rec->trampoline_pa, 4096);
+		if (err)
+			return err;
+	}
+	err = smp_init(rec, cpus[0]->apic_id);
+	if (err)
+		return err;
+	return apic_init();
+}
+
 int vmm_boot(void **table, const struct guest_regs *caller);
 
 int vmm_boot(void **table, const struct guest_regs *caller)
@@ -124,6 +145,7 @@ int vmm_boot(void **table, const struct guest_regs *caller)
 	static const u8 cfg_id[16] = TV_REC_CONFIG_UUID;
 	static const u8 res_id[16] = TV_REC_RESULT_UUID;
 	static const u8 mm_id[16] = TV_REC_MEMMAP_UUID;
+	static const u8 cpus_id[16] = TV_REC_CPUS_UUID;
 	struct tv_rec_result *res = tv_boot_find(table, res_id, sizeof(*res));
 	struct tv_rec_image *img = tv_boot_find(table, img_id, sizeof(*img));
 	struct tv_rec_config *cfg = tv_boot_find(table, cfg_id, sizeof(*cfg));
@@ -155,11 +177,14 @@ int vmm_boot(void **table, const struct guest_regs *caller)
 	err = hv_devices_init();
 	if (err)
 		return boot_fail(res, err, "device setup failed");
+	err = boot_smp_init(tv_boot_find(table, cpus_id, sizeof(struct tv_rec_cpus)));
+	if (err)
+		return boot_fail(res, err, "cannot prepare the other processors");
 	err = arch->cpu_init(cpu);
 	if (err)
 		return boot_fail(res, err, "cannot virtualize the boot CPU");
 	res->status = 0;
-	res->ncpus = ncpus;
+	res->ncpus = ncpus;	/* the others join when the OS starts them */
 	log_printf("thinvisor: %s on, resuming the firmware as a guest\n",
 		   arch->name);
 	arch->run(cpu);

@@ -18,6 +18,13 @@
 struct hv_memory hv_mem;
 static spinlock_t mem_lock;
 
+/* Ranges outside the region that are ours too; fixed after boot. */
+#define MEM_PRIVATE_MAX	4
+static struct {
+	u64 base, size;
+} mem_private[MEM_PRIVATE_MAX];
+static unsigned int mem_nprivate;
+
 void mem_init(u64 base, u64 size, u64 image_end)
 {
 	hv_mem.base = base;
@@ -49,9 +56,29 @@ void *page_alloc(u64 *pa)
 	return pages_alloc(1, pa);
 }
 
+static bool overlaps(u64 pa, u64 len, u64 base, u64 size)
+{
+	return pa + len > base && pa < base + size;
+}
+
 bool mem_is_hypervisor(u64 pa, u64 len)
 {
-	u64 end = pa + len;
+	unsigned int i;
 
-	return end > hv_mem.base && pa < hv_mem.base + hv_mem.size;
+	if (overlaps(pa, len, hv_mem.base, hv_mem.size))
+		return true;
+	for (i = 0; i < mem_nprivate; i++)
+		if (overlaps(pa, len, mem_private[i].base, mem_private[i].size))
+			return true;
+	return false;
+}
+
+int mem_add_private(u64 base, u64 size)
+{
+	if (mem_nprivate == MEM_PRIVATE_MAX)
+		return -ENOSPC;
+	mem_private[mem_nprivate].base = base;
+	mem_private[mem_nprivate].size = size;
+	mem_nprivate++;
+	return 0;
 }

@@ -59,6 +59,9 @@ void exception_handler(struct exc_frame *f)
 {
 	const struct extable_entry *e;
 
+	/* An NMI taken on purpose after an NMI exit (svm_handle_nmi). */
+	if (f->vector == 2)
+		return;
 	for (e = __extable_start; e < __extable_end; e++) {
 		if (e->insn == f->rip) {
 			f->rip = e->fixup;

@@ -37,6 +37,19 @@ tv_entry:
 	ret
 	.size tv_entry, . - tv_entry
 
+/*
+ * void arch_switch_stack(void *stack_top, void (*fn)(void *), void *arg,
+ *			  u32 *lock): runs fn(arg) on a new stack, releasing
+ * *lock (the AP boot lock) once the old stack is no longer used.
+ */
+	.globl arch_switch_stack
+arch_switch_stack:
+	movq	%rdi, %rsp
+	movl	$0, (%rcx)
+	movq	%rdx, %rdi
+	call	*%rsi
+	ud2
+
 /* int rdmsr_safe(u32 msr, u64 *v) */
 	.globl rdmsr_safe
 rdmsr_safe:

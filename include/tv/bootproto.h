@@ -80,6 +80,19 @@ struct tv_rec_firmware {
 } __packed;
 _Static_assert(sizeof(struct tv_rec_firmware) == 0x28, "firmware record");
 
+/* 2d7f4a90-c1e3-4b58-9e06-73a5b8d1f24c: processors and the AP start page. */
+#define TV_REC_CPUS_UUID { 0x2d, 0x7f, 0x4a, 0x90, 0xc1, 0xe3, 0x4b, 0x58, \
+			   0x9e, 0x06, 0x73, 0xa5, 0xb8, 0xd1, 0xf2, 0x4c }
+#define TV_REC_CPUS_MAX	64
+struct tv_rec_cpus {
+	struct tv_boot_record_hdr hdr;	/* 0x00 */
+	u32 count;		/* 0x18: enabled processors, BSP included */
+	u32 bsp_apic_id;	/* 0x1c */
+	u64 trampoline_pa;	/* 0x20: a 4 KiB page below 1 MiB, reserved */
+	u32 apic_id[TV_REC_CPUS_MAX];	/* 0x28 */
+} __packed;
+_Static_assert(sizeof(struct tv_rec_cpus) == 0x128, "cpus record");
+
 /* EFI_MEMORY_DESCRIPTOR (UEFI 2.10 §7.2, GetMemoryMap()). */
 struct tv_efi_memdesc {
 	u32 type;		/* 0x00 */

@@ -25,6 +25,8 @@ void mem_init(u64 base, u64 size, u64 image_end);
 void *page_alloc(u64 *pa);		/* zeroed 4 KiB page or NULL */
 void *pages_alloc(unsigned int n, u64 *pa);	/* contiguous, zeroed */
 bool mem_is_hypervisor(u64 pa, u64 len);
+/* Another range the guest must not see (e.g. the AP start page). */
+int mem_add_private(u64 base, u64 size);
 
 /* ---- log (core/log.c) ---- */
 void log_init(u16 uart_port);
@@ -88,6 +90,8 @@ struct hv_arch_ops {
 	/* Builds the guest map covering [0, top) and the intercept bitmaps. */
 	int (*global_init)(u64 top);
 	int (*cpu_init)(struct per_cpu *cpu);
+	/* An AP: virtualize it and set the guest to start at a SIPI vector. */
+	int (*cpu_init_ap)(struct per_cpu *cpu, u8 sipi_vector);
 	void (*run)(struct per_cpu *cpu) __attribute__((noreturn));
 	void (*inject_exception)(struct per_cpu *cpu, u8 vector, bool has_err,
 				 u32 err, u64 cr2);
@@ -98,6 +102,8 @@ struct hv_arch_ops {
 	bool (*gpa_accessible)(u64 gpa, bool write);
 };
 extern const struct hv_arch_ops *arch;
+void arch_switch_stack(void *stack_top, void (*fn)(void *), void *arg, u32 *lock)
+	__attribute__((noreturn));
 int hv_devices_init(void);
 extern const struct hv_arch_ops svm_ops;
 

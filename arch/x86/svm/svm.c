@@ -22,6 +22,7 @@
 #include <arch/cpu.h>
 #include <arch/vmcb.h>
 #include <arch/svm.h>
+#include <arch/apic.h>
 
 #define IOPM_PAGES	3
 #define MSRPM_PAGES	2
@@ -46,6 +47,8 @@ static const struct {
 	{ MSR_VM_CR, true, true },	/* report SVM disabled and locked */
 	{ MSR_VM_HSAVE_PA, true, true },
 	{ MSR_SYSCFG, false, true },	/* may #GP when we are nested */
+	{ MSR_APIC_BASE, false, true },	/* keep the xAPIC in our trap */
+	{ MSR_X2APIC_ICR, false, true },	/* INIT/SIPI: core/smp.c */
 };
 
 /* MSRPM: 2 bits per MSR in three 2 KiB ranges (APM vol.2 §15.11). */
@@ -194,9 +197,13 @@ static void vmcb_capture_state(struct per_cpu *cpu, struct vmcb *v)
 
 static void vmcb_init_control(struct vmcb_control *c)
 {
+	/* NMI: how we kick a CPU for a guest INIT (core/smp.c).  INIT: on
+	 * real hardware an INIT we did not send must not reset a CPU that
+	 * runs under us (QEMU resets it regardless). */
 	c->intercept_misc1 = SVM_INTERCEPT_CPUID | SVM_INTERCEPT_IOIO |
 			     SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN |
-			     SVM_INTERCEPT_INVLPGA;
+			     SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_NMI |
+			     SVM_INTERCEPT_INIT;
 	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
 			     SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
 			     SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
@@ -209,7 +216,8 @@ static void vmcb_init_control(struct vmcb_control *c)
 	c->n_cr3 = guest_pt.root_pa;
 }
 
-static int svm_cpu_init(struct per_cpu *cpu)
+/* SVM on, VMCB and host-save pages, intercepts: for every CPU. */
+static int svm_cpu_prepare(struct per_cpu *cpu)
 {
 	struct svm_cpu *svm = &cpu->arch.svm;
 	int err;
@@ -224,15 +232,45 @@ static int svm_cpu_init(struct per_cpu *cpu)
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, svm->hsave_pa);
 	vmcb_init_control(&svm->vmcb->control);
-	vmcb_capture_state(cpu, svm->vmcb);
-	/* From here on this CPU runs on the hypervisor's tables. */
+	return 0;
+}
+
+/* Our tables on this CPU, and our FS/GS/TR saved for after each exit. */
+static void svm_host_load(struct per_cpu *cpu)
+{
 	host_cpu_load(cpu);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
-	asm volatile("vmsave %%rax" : : "a"(svm->host_vmcb_pa) : "memory");
+	asm volatile("vmsave %%rax"
+		     : : "a"(cpu->arch.svm.host_vmcb_pa) : "memory");
+}
+
+static int svm_cpu_init(struct per_cpu *cpu)
+{
+	struct svm_cpu *svm = &cpu->arch.svm;
+	int err;
+
+	err = svm_cpu_prepare(cpu);
+	if (err)
+		return err;
+	vmcb_capture_state(cpu, svm->vmcb);
+	/* From here on this CPU runs on the hypervisor's tables. */
+	svm_host_load(cpu);
 	log_printf("svm: cpu%u: VMCB %llx, guest rip %llx, nrips %s\n",
 		   cpu->cpu_id, (unsigned long long)svm->vmcb_pa,
 		   (unsigned long long)svm->vmcb->save.rip,
 		   svm_has_nrips ? "yes" : "no (decoding instead)");
+	return 0;
+}
+
+static int svm_cpu_init_ap(struct per_cpu *cpu, u8 vector)
+{
+	int err;
+
+	err = svm_cpu_prepare(cpu);
+	if (err)
+		return err;
+	svm_host_load(cpu);
+	svm_vmcb_sipi_state(cpu, vector);
 	return 0;
 }
 
@@ -288,6 +326,7 @@ const struct hv_arch_ops svm_ops = {
 	.name = "AMD-V",
 	.global_init = svm_global_init,
 	.cpu_init = svm_cpu_init,
+	.cpu_init_ap = svm_cpu_init_ap,
 	.run = svm_run,
 	.inject_exception = svm_inject_exception,
 	.guest_paging = svm_guest_paging,
@@ -295,3 +334,47 @@ const struct hv_arch_ops svm_ops = {
 	.mmio_intercept = svm_mmio_intercept,
 	.exit_name = svm_exit_name,
 };
+
+static void seg_real(struct vmcb_seg *s, u16 sel, u16 attrib)
+{
+	s->selector = sel;
+	s->base = (u64)sel << 4;
+	s->limit = 0xffff;
+	s->attrib = attrib;
+}
+
+/*
+ * The state a processor has after INIT and a SIPI with this vector (AMD APM
+ * vol.2 §14.1.3 table 14-1; Intel SDM vol.3 §10.1.1): real mode at
+ * vector:0000, caches as after reset, RDX = the processor signature.
+ */
+void svm_vmcb_sipi_state(struct per_cpu *cpu, u8 vector)
+{
+	struct vmcb *v = cpu->arch.svm.vmcb;
+	struct vmcb_save *s = &v->save;
+	struct cpuid_regs r;
+
+	memset(s, 0, sizeof(*s));
+	seg_real(&s->cs, (u16)vector << 8, 0x9b);
+	seg_real(&s->ds, 0, 0x93);
+	seg_real(&s->es, 0, 0x93);
+	seg_real(&s->fs, 0, 0x93);
+	seg_real(&s->gs, 0, 0x93);
+	seg_real(&s->ss, 0, 0x93);
+	seg_real(&s->ldtr, 0, 0x82);
+	seg_real(&s->tr, 0, 0x8b);
+	s->gdtr.limit = 0xffff;
+	s->idtr.limit = 0xffff;
+	s->cr0 = 0x60000010;
+	s->efer = EFER_SVME;	/* required in the guest; hidden from reads */
+	s->rflags = X86_RFLAGS_RESERVED1;
+	s->dr6 = 0xffff0ff0;
+	s->dr7 = 0x400;
+	s->g_pat = 0x0007040600070406ULL;
+	memset(&cpu->guest, 0, sizeof(cpu->guest));
+	cpuid(1, 0, &r);
+	cpu->guest.gpr[GPR_RDX] = r.eax;
+	cpu->guest.rflags = s->rflags;
+	v->control.event_inj = 0;
+	v->control.tlb_control = SVM_TLB_FLUSH_ALL;
+}

@@ -13,6 +13,8 @@
 #include <arch/processor.h>
 #include <arch/vmcb.h>
 #include <arch/svm.h>
+#include <arch/apic.h>
+#include <tv/smp.h>
 
 #define EXIT_IDX_NPF	0x9e
 #define EXIT_IDX_OTHER	0x9f
@@ -112,6 +114,8 @@ static int svm_msr_read(struct per_cpu *cpu, struct vmcb *v, u32 msr, u64 *val)
 
 static int svm_msr_write(struct per_cpu *cpu, struct vmcb *v, u32 msr, u64 val)
 {
+	if (apic_msr_write(cpu, msr, val))
+		return 0;
 	switch (msr) {
 	case MSR_EFER:
 		if ((val & ~EFER_VALID_BITS) || (val & EFER_SVME))
@@ -177,9 +181,36 @@ static void svm_handle_shutdown(struct per_cpu *cpu, struct vmcb *v)
 	machine_reset();
 }
 
+/*
+ * An NMI exit leaves the NMI pending (GIF is 0 in the host): take it now,
+ * through our IDT, by opening GIF for a moment.  If it was the kick for a
+ * guest INIT, wait for the guest's SIPI and restart there; otherwise it
+ * belongs to the guest.  The registers synced into cpu->guest are replaced
+ * too, since the exit path writes them back.
+ */
+static void svm_handle_nmi(struct per_cpu *cpu, struct vmcb *v, bool init)
+{
+	u8 vector;
+
+	asm volatile("stgi; clgi" : : : "memory");
+	if (init ? smp_init_exit(cpu, &vector) : smp_nmi_was_init(cpu, &vector)) {
+		svm_vmcb_sipi_state(cpu, vector);
+		cpu->guest.rip = 0;
+		cpu->guest.gpr[GPR_RAX] = 0;
+		cpu->guest.gpr[GPR_RSP] = 0;
+		return;
+	}
+	if (!init)
+		v->control.event_inj = 2 | SVM_EVT_TYPE_NMI | SVM_EVT_VALID;
+}
+
 static void svm_dispatch(struct per_cpu *cpu, struct vmcb *v, u32 code)
 {
 	switch (code) {
+	case SVM_EXIT_NMI:
+	case SVM_EXIT_INIT:
+		svm_handle_nmi(cpu, v, code == SVM_EXIT_INIT);
+		break;
 	case SVM_EXIT_CPUID:
 		hv_handle_cpuid(cpu);
 		svm_skip(cpu, 2);

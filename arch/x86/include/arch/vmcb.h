@@ -110,6 +110,8 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.rax) == 0x5f8, "rax");
 _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "gpat");
 
 /* intercept_misc1 (VMCB 0x00c) */
+#define SVM_INTERCEPT_NMI	BIT(1)
+#define SVM_INTERCEPT_INIT	BIT(3)
 #define SVM_INTERCEPT_CPUID	BIT(18)
 #define SVM_INTERCEPT_INVLPGA	BIT(26)
 #define SVM_INTERCEPT_IOIO	BIT(27)
@@ -129,6 +131,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "gpat");
 
 /* EVENTINJ / EXITINTINFO (APM vol.2 §15.20) */
 #define SVM_EVT_VECTOR		GENMASK(7, 0)
+#define SVM_EVT_TYPE_NMI	(2ULL << 8)
 #define SVM_EVT_TYPE_EXC	(3ULL << 8)
 #define SVM_EVT_ERR_VALID	BIT(11)
 #define SVM_EVT_VALID		BIT(31)
