@@ -10,9 +10,11 @@
  * plane the byte at row r, column c (state index 4c + r, FIPS-197 §3.4) of
  * block k sits at bit
  *
- *	16 r + 4 c + k		63            48 47  ...  16 15  12 ... 4  3   0
- *				[  row 3       ][ ... ][ row 0: c3 | c2 | c1 | c0 ]
- *						       each cN nibble = blocks 3..0
+ *	16 r + 4 c + k
+ *
+ *	 63          48 47         16 15            0
+ *	[    row 3     ][ rows 2, 1  ][ c3 | c2 | c1 | c0 ]	(row 0)
+ *						each cN nibble: blocks 3..0
  *
  * so ShiftRows rotates nibbles inside a 16-bit row, "the next row" of
  * MixColumns is a 16-bit rotation of the whole word, and SubBytes is one

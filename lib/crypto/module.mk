@@ -24,3 +24,15 @@ UNIT_TESTS += crypto_sha256
 UNIT_crypto_sha256_SRCS := tests/unit/test_crypto_sha256.c \
 	$(CRYPTO_TEST_UTIL) $(CRYPTO_SRCS)
 UNIT_crypto_sha256_LDLIBS := -lcrypto
+
+# make bench-crypto: -O2 objects without sanitizers (the hosttool rule).
+CRYPTO_BENCH := $(BUILD)/hosttool/bench_crypto
+CRYPTO_BENCH_SRCS := tests/bench/bench_crypto.c $(CRYPTO_SRCS)
+$(CRYPTO_BENCH): $(patsubst %.c,$(BUILD)/hosttool/%.o,$(CRYPTO_BENCH_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(HOST_TOOL_CFLAGS) $^ -lcrypto -o $@
+
+.PHONY: bench-crypto
+bench-crypto: $(CRYPTO_BENCH)
+	$(CRYPTO_BENCH)

@@ -131,7 +131,8 @@ static void test_fips197_key_expansion(void **state)
 		  "d014f9a8c9ee2589e13f0cc8b6630ca6" },
 		{ "8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b",
 		  "e98ba06f448c773c8ecc720401002202" },
-		{ "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
+		{ "603deb1015ca71be2b73aef0857d7781"
+		  "1f352c073b6108d72d9810a30914dff4",
 		  "fe4890d1e6188d0b046df344706c631e" },
 	};
 	struct aes_ctx ctx;
