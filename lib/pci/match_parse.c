@@ -365,8 +365,9 @@ static int parse_pair(struct parse_state *st, const struct pci_tok *t)
 static int parse_item(struct parse_state *st, const struct pci_tok *t)
 {
 	if (!t->name_len && !t->val) {
-		/* A trailing comma is harmless; an empty item inside is not. */
-		if (t->last && st->c)
+		/* A trailing comma is harmless (finish_line judges what is
+		 * left); an empty item inside the line is not. */
+		if (t->last)
 			return 0;
 		return fail(st, st->text + t->pos, 1, "empty item", -EINVAL);
 	}

@@ -16,3 +16,7 @@ UNIT_pci_device_SRCS := tests/unit/test_pci_device.c tests/unit/pci_sim.c \
 UNIT_TESTS += pci_config
 UNIT_pci_config_SRCS := tests/unit/test_pci_config.c tests/unit/pci_sim.c \
 	$(PCI_LIB_SRCS) lib/config/strparse.c lib/fmt/fmt.c
+
+UNIT_TESTS += pci_match
+UNIT_pci_match_SRCS := tests/unit/test_pci_match.c $(PCI_LIB_SRCS) \
+	lib/config/strparse.c lib/fmt/fmt.c
