@@ -25,6 +25,26 @@ UNIT_crypto_sha256_SRCS := tests/unit/test_crypto_sha256.c \
 	$(CRYPTO_TEST_UTIL) $(CRYPTO_SRCS)
 UNIT_crypto_sha256_LDLIBS := -lcrypto
 
+# The same unit tests linked against the objects the hypervisor links
+# (freestanding, -O2, -mgeneral-regs-only, target attributes) instead of the
+# host-built copies: `make test-crypto-hvobj`, part of `make test`.
+CRYPTO_UNITS := crypto_aes crypto_xts crypto_sha256
+CRYPTO_HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(CRYPTO_SRCS) \
+	lib/string/memcpy.c lib/string/string.c)
+define crypto_hvobj_rule
+$(BUILD)/unit/$(1)-hvobj: $$(patsubst %.c,$(BUILD)/host/%.o,$$(filter \
+		tests/%,$$(UNIT_$(1)_SRCS))) $$(CRYPTO_HV_OBJS)
+	@mkdir -p $$(dir $$@)
+	@echo "  LD      $$@"
+	$(Q)$$(CC) $$(HOST_CFLAGS) $$^ -lcmocka -lcrypto -o $$@
+endef
+$(foreach t,$(CRYPTO_UNITS),$(eval $(call crypto_hvobj_rule,$(t))))
+
+.PHONY: test-crypto-hvobj
+test-crypto-hvobj: $(patsubst %,$(BUILD)/unit/%-hvobj,$(CRYPTO_UNITS))
+	@fail=0; for t in $^; do echo "== $$t"; $$t || fail=1; done; exit $$fail
+TEST_TARGETS += test-crypto-hvobj
+
 # make bench-crypto: -O2 objects without sanitizers (the hosttool rule).
 CRYPTO_BENCH := $(BUILD)/hosttool/bench_crypto
 CRYPTO_BENCH_SRCS := tests/bench/bench_crypto.c $(CRYPTO_SRCS)
