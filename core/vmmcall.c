@@ -59,10 +59,16 @@ static s64 call_dump_exits(struct per_cpu *cpu, u64 rbx, u64 rcx, u64 rdx)
 	return (s64)total;
 }
 
+static s64 call_dbgsh(struct per_cpu *cpu, u64 key, u64 rcx, u64 rdx)
+{
+	return dbgsh_call((long)(s64)key);
+}
+
 static const struct {
 	const char *name;
 	vmmcall_fn fn;
 } vmmcall_table[] = {
+	{ TV_CALL_DBGSH, call_dbgsh },
 	{ TV_CALL_GET_STATUS, call_get_status },
 	{ TV_CALL_LOG, call_log },
 	{ TV_CALL_DUMP_EXITS, call_dump_exits },

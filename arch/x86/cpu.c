@@ -192,3 +192,16 @@ int arch_select(const struct hv_arch_ops **ops)
 	log_printf("cpu: VT-x is not supported yet\n");
 	return -ENODEV;
 }
+
+void hv_reboot(void)
+{
+	struct desc_ptr none = { 0, 0 };
+
+	log_printf("thinvisor: resetting the machine\n");
+	outb(0xcf9, 0x02);
+	outb(0xcf9, 0x06);	/* PCI reset control: hard reset */
+	outb(0x64, 0xfe);	/* keyboard controller reset line */
+	lidt(&none);		/* and if all else fails, triple fault */
+	asm volatile("int3");
+	cpu_halt_forever();
+}

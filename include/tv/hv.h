@@ -73,6 +73,10 @@ void hv_handle_cpuid(struct per_cpu *cpu);
 void hv_handle_vmmcall(struct per_cpu *cpu);
 void hv_count_exit(struct per_cpu *cpu, unsigned int idx);
 void hv_dump_exits(void);
+/* Resets the whole machine (guest reboot request, debug shell). */
+void hv_reboot(void) __attribute__((noreturn));
+/* The debug shell's guest call (core/dbgsh.c). */
+long dbgsh_call(long key);
 /* Advance the guest RIP past the instruction at RIP (decoded). */
 int hv_skip_instruction(struct per_cpu *cpu);
 

@@ -156,18 +156,6 @@ static void svm_handle_msr(struct per_cpu *cpu, struct vmcb *v)
 		svm_skip(cpu, 2);
 }
 
-static void __attribute__((noreturn)) machine_reset(void)
-{
-	struct desc_ptr none = { 0, 0 };
-
-	outb(0xcf9, 0x02);
-	outb(0xcf9, 0x06);	/* PCI reset control: hard reset */
-	outb(0x64, 0xfe);	/* keyboard controller reset line */
-	lidt(&none);		/* and if all else fails, triple fault */
-	asm volatile("int3");
-	cpu_halt_forever();
-}
-
 static void svm_handle_shutdown(struct per_cpu *cpu, struct vmcb *v)
 {
 	log_printf("svm: cpu%u: guest shutdown (triple fault) at rip %llx "
@@ -178,7 +166,7 @@ static void svm_handle_shutdown(struct per_cpu *cpu, struct vmcb *v)
 		   (unsigned long long)v->save.cr3,
 		   (unsigned long long)v->save.cr4,
 		   (unsigned long long)v->save.efer);
-	machine_reset();
+	hv_reboot();
 }
 
 /*
