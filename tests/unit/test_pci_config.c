@@ -200,6 +200,22 @@ static void test_fake_command_force_off(void **state)
 	assert_int_equal(sim_peek(&f->sim, SIM_EHCI, PCI_COMMAND, 2), 0x0002);
 }
 
+static void test_fake_command_high_byte(void **state)
+{
+	struct fx *f = *state;
+
+	/* A faked bit in the high byte: byte writes to offset 4 keep it. */
+	pci_set_fake_command(&f->devs[7], PCI_COMMAND_INTX_DISABLE,
+			     PCI_COMMAND_INTX_DISABLE);
+	wr(f, PORT, 2, 0, 0, PCI_COMMAND, 2, 0x0400);
+	assert_int_equal(rd(f, ECAM, 2, 0, 0, PCI_COMMAND, 2), 0x0400);
+	wr(f, ECAM, 2, 0, 0, PCI_COMMAND, 1, 0x07);
+	assert_int_equal(rd(f, PORT, 2, 0, 0, PCI_COMMAND, 2), 0x0407);
+	wr(f, PORT, 2, 0, 0, PCI_COMMAND + 1, 1, 0x00);
+	assert_int_equal(rd(f, PORT, 2, 0, 0, PCI_COMMAND, 2), 0x0007);
+	assert_int_equal(sim_peek(&f->sim, SIM_NIC, PCI_COMMAND, 2), 0x0407);
+}
+
 static void test_apply_fake_command(void **state)
 {
 	struct fx *f = *state;
@@ -412,6 +428,7 @@ int main(void)
 		T(test_fake_command_port),
 		T(test_fake_command_ecam),
 		T(test_fake_command_force_off),
+		T(test_fake_command_high_byte),
 		T(test_apply_fake_command),
 		T(test_status_rw1c),
 		T(test_cache_holds_hardware_values),

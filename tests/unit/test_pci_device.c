@@ -258,6 +258,7 @@ static void test_renumber_cuts_off_grandchild(void **state)
 	struct pci_device *tb = &f->devs[6], *nic = &f->devs[7];
 	struct pci_msi m;
 
+	assert_int_equal(pci_msi_probe(&f->a, nic, &m), 0);
 	renumber_root_port(f);
 	assert_int_equal(sim_bus_of(&f->sim, SIM_TB), 5);
 	assert_int_equal(tb->bdf.bus, 5);
@@ -270,6 +271,8 @@ static void test_renumber_cuts_off_grandchild(void **state)
 	assert_null(find(f, 2, 0, 0));
 	assert_int_equal(pci_bar_reachable(&f->t, nic, 0), PCI_REACH_BUS_RANGE);
 	assert_int_equal(pci_msi_probe(&f->a, nic, &m), -ENODEV);
+	assert_int_equal(pci_msi_program(&f->a, nic, &m, 0xfee00000, 0), -ENODEV);
+	assert_int_equal(pci_msi_enable(&f->a, nic, &m, true), -ENODEV);
 	/* An access to the old address reaches nothing real. */
 	assert_int_equal(guest(f, false, 2, 0, 0, 0, 4, 0), 0xffffffff);
 }
@@ -461,8 +464,10 @@ static void test_msi_program_enable(void **state)
 	sim_poke(&f->sim, SIM_NIC, 0x52, 2, 0x00a4);
 	assert_int_equal(pci_msi_enable(&f->a, nic, &m, true), 0);
 	assert_int_equal(sim_peek(&f->sim, SIM_NIC, 0x52, 2), 0x0085);
+	/* Turning it off leaves the vector count alone. */
+	sim_poke(&f->sim, SIM_NIC, 0x52, 2, 0x00a5);
 	assert_int_equal(pci_msi_enable(&f->a, nic, &m, false), 0);
-	assert_int_equal(sim_peek(&f->sim, SIM_NIC, 0x52, 2), 0x0084);
+	assert_int_equal(sim_peek(&f->sim, SIM_NIC, 0x52, 2), 0x00a4);
 }
 
 static void test_msi_32bit_and_no_ecam(void **state)
