@@ -55,8 +55,13 @@ copy_modules() {
 	/sbin/depmod -b "$dest" "$ver"
 }
 
+# Every guest tool built into $tools (tools/module.mk's GUEST_TOOLS).
 for t in tv-info thinvisor-log tv-status tv-devmem tv-dumpexits; do
 	[[ -x $tools/$t ]] || { echo "mkinitramfs: $tools/$t missing (make guest-tools)" >&2; exit 1; }
+done
+guest_tools=()
+for t in "$tools"/*; do
+	[[ -f $t && -x $t ]] && guest_tools+=("$t")
 done
 
 stage=$(mktemp -d)
@@ -69,7 +74,7 @@ for a in $(/bin/busybox --list-full); do
 	[[ -e $stage/$a ]] || ln -s /bin/busybox "$stage/$a"
 done
 
-cp "$tools"/{tv-info,thinvisor-log,tv-status,tv-devmem,tv-dumpexits} "$stage/bin/"
+cp "${guest_tools[@]}" "$stage/bin/"
 install -m 0755 "$root/tools/initramfs/init" "$stage/init"
 install -m 0644 "$root/tools/initramfs/profile" "$stage/etc/profile"
 install -m 0644 "$root/tools/initramfs/tests/"*.sh "$stage/tests/"
