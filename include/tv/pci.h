@@ -256,7 +256,10 @@ int pci_topology_index(const struct pci_topology *t,
 int pci_topology_recompute(struct pci_topology *t);
 /* recompute, then reconnect the devices that became reachable. */
 int pci_topology_update(const struct pci_access *a, struct pci_topology *t);
-/* Probe bdf and append it (hot-plug / device found late): index or -errno. */
+/*
+ * Probe bdf and append it (hot-plug / device found late): index or -errno.
+ * Reconnects stale devices first; -EEXIST when a known device answers.
+ */
 int pci_topology_add(const struct pci_access *a, struct pci_topology *t,
 		     const struct pci_bdf *b);
 

@@ -240,6 +240,10 @@ int pci_topology_add(const struct pci_access *a, struct pci_topology *t,
 	struct pci_device *d;
 	int parent, err;
 
+	/* A known device that was stale may be what answers now. */
+	err = pci_topology_update(a, t);
+	if (err)
+		return err;
 	if (pci_topology_find(t, b))
 		return -EEXIST;
 	if (t->count >= t->cap)

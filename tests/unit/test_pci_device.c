@@ -432,6 +432,12 @@ static void test_hotplug_add(void **state)
 	assert_int_equal(f->devs[idx].initial_bus, 3);
 	assert_ptr_equal(find(f, 3, 6, 0), &f->devs[idx]);
 	assert_int_equal(pci_topology_add(&f->a, &f->t, &b), -EEXIST);
+	/* A stale device that answers again is reconnected, not duplicated. */
+	f->devs[8].flags |= PCI_DEV_STALE;
+	b.dev = 5;
+	assert_int_equal(pci_topology_add(&f->a, &f->t, &b), -EEXIST);
+	assert_false(f->devs[8].flags & PCI_DEV_STALE);
+	b.dev = 6;
 	/* Hot-plug behind a renumbered bridge: slot= uses boot numbers. */
 	guest(f, true, 0, 3, 0, PCI_PRIMARY_BUS, 4, 0x00090900);
 	n = sim_add(&f->sim, SIM_P2P, 1, 0, 0x10ec, 0x8139, 0x020000, 0);
