@@ -19,3 +19,5 @@ $(GUEST_TOOL_BINS): $(BUILD)/tools/%: $(BUILD)/tools/obj/%.o $(GUEST_TOOL_LIB_OB
 guest-tools: $(GUEST_TOOL_BINS)
 
 ALL_TARGETS += guest-tools
+
+include tools/efi/module.mk
