@@ -44,6 +44,7 @@ int main(void)
 	if (page == MAP_FAILED || status <= 0 || logn <= 0)
 		return 1;
 	munmap(page + 4096, 4096);	/* second page: unmapped */
+	memset(page, 0, 4096);		/* the first: resident, as calls need */
 	bad |= check("get_status(NULL)", call_vmm_call(status, 0, 64, 0), EFAULT_RET);
 	bad |= check("get_status(unmapped)", call_vmm_call(status, (uint64_t)page + 4096, 64, 0), EFAULT_RET);
 	bad |= check("get_status(kernel address)", call_vmm_call(status, 0xffffffff81000000ULL, 64, 0), EFAULT_RET);

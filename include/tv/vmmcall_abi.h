@@ -13,8 +13,10 @@
  *       -> RAX = that function's number, 0 if unknown.
  *   RAX = number, arguments in RBX, RCX (RDX where a function says so)
  *       -> RAX = result; negative values are -errno.
- * Pointers are guest-virtual in the caller's address space.  A bad pointer
- * returns -EFAULT (-14); the hypervisor never faults on one.
+ * Pointers are guest-virtual in the caller's address space, and the memory
+ * must be resident (touched, not swapped out): the hypervisor walks the
+ * guest's page tables but cannot fault pages in.  A bad pointer returns
+ * -EFAULT (-14) and nothing is written; the hypervisor never faults on one.
  */
 #ifndef TV_VMMCALL_ABI_H
 #define TV_VMMCALL_ABI_H
