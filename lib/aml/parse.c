@@ -78,7 +78,9 @@ static void trace(struct aml_parser *p, u32 off, u32 opcode, u32 argc,
 /*
  * Arguments a resolved name takes when it appears as a TermArg: the
  * method's own count, unless this very table declared it External() with
- * another count, which is the one its calls were compiled with.
+ * another count and the definition lives in another table: then the
+ * External() count is the one its calls were compiled with.  A table that
+ * defines the method itself was compiled against the definition.
  */
 static u32 call_argc(const struct aml_parser *p, const struct aml_node *n)
 {
@@ -86,7 +88,8 @@ static u32 call_argc(const struct aml_parser *p, const struct aml_node *n)
 	if (!n)
 		return 0;
 	if (n->type == AML_T_METHOD)
-		return n->ext_table == p->table ? n->ext_argc : n->argc;
+		return n->ext_table == p->table && n->table != p->table ?
+		       n->ext_argc : n->argc;
 	if (n->type == AML_T_EXTERNAL && n->aux == AML_T_METHOD)
 		return n->argc;
 	return 0;
