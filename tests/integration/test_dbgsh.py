@@ -110,7 +110,8 @@ def test_efi_client_under_thinvisor(make_esp, boot, test_dir):
     # boot.next empty: the loader starts thinvisor and returns to the boot
     # manager, which goes on to the built-in UEFI Shell and startup.nsh.
     conf = "boot.next =\nlog.serial = 0x2f8\nvmm.memory = 32\n"
-    nsh = startup_nsh(test_dir, "\\dbgsh.efi", "echo dbgsh.efi status %lasterror%")
+    nsh = startup_nsh(test_dir, *["\\dbgsh.efi",
+                                  "echo dbgsh.efi status %lasterror%"] * 2)
     vm = boot(make_esp(conf=conf, extra={dbgsh_efi(): "/dbgsh.efi",
                                          nsh: "/startup.nsh"}), smp=2)
     vm.wait_for(r"thinvisor: AMD-V running", timeout=240)
@@ -124,6 +125,13 @@ def test_efi_client_under_thinvisor(make_esp, boot, test_dir):
     cpus = re.findall(r"^cpu(\d+): APIC ID \d+, [1-9]\d* exits$", text, re.M)
     assert cpus == [str(i) for i in range(n)], text
     vm.send("exit\r")
+    vm.wait_for(r"^dbgsh.efi status 0x0$", timeout=60)
+    # Again, left with Esc in the middle of a line.
+    vm.wait_for(BANNER, timeout=60)
+    vm.wait_for(r"^> ", timeout=30)
+    vm.send("cpu")
+    vm.wait_for(r"cpu", timeout=30)
+    vm.send("\x1b")
     vm.wait_for(r"^dbgsh.efi status 0x0$", timeout=60)
     assert not vm.search(r"PANIC", log="com2")
 
