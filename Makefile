@@ -124,7 +124,7 @@ $(foreach t,$(HOST_TOOLS),$(eval $(call tool_rule,$(t))))
 UNIT_BINS := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 
 .PHONY: all test test-all test-unit test-integration run setup clean kernel initramfs \
-	guest bench-boot esp
+	guest bench-boot bench-exits esp
 all: $(addprefix $(BUILD)/,$(HOST_TOOLS)) $(ALL_TARGETS)
 
 test-unit: $(UNIT_BINS)
@@ -167,6 +167,9 @@ run:
 
 bench-boot: all guest
 	/usr/bin/python3 tests/bench/bench_boot.py
+
+bench-exits: all guest
+	/usr/bin/python3 tests/bench/bench_exits.py
 
 setup:
 	scripts/setup.sh

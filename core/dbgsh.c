@@ -87,7 +87,7 @@ static void cmd_cpus(void)
 {
 	unsigned int c;
 
-	out_printf("%u CPUs under %s\n", ncpus, arch->name);
+	out_printf("%u CPU%s under %s\n", ncpus, ncpus == 1 ? "" : "s", arch->name);
 	for (c = 0; c < ncpus; c++)
 		out_printf("cpu%u: APIC ID %u, %llu exits\n", c, cpus[c]->apic_id,
 			   (unsigned long long)cpus[c]->exits_total);

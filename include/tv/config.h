@@ -37,7 +37,12 @@ struct tv_config {
 	u32 vmm_memory_mib;
 	/* vmm.enable: 0 = boot the next stage without the hypervisor. */
 	u8 vmm_enable;
-	u8 reserved1[7];
+	/* vmm.apic_trap_always: keep intercepting the local APIC after the
+	 * OS has started its processors (see docs/config.md). */
+	u8 apic_trap_always;
+	/* acpi.disable_vtd: hide the DMAR table, turn DMA remapping off. */
+	u8 acpi_disable_vtd;
+	u8 reserved1[5];
 	/*
 	 * Repeatable keys reserved for later issues: vmm.driver.pci and
 	 * storage.encrypt.  Each line's value is kept verbatim (trimmed,

@@ -57,6 +57,8 @@ static const struct key_desc keys[] = {
 	NUMBER_KEY("vmm.memory", KEY_MIB, vmm_memory_mib,
 		   TV_CONFIG_MEMORY_MIN_MIB, TV_CONFIG_MEMORY_MAX_MIB),
 	NUMBER_KEY("vmm.enable", KEY_BOOL, vmm_enable, 0, 1),
+	NUMBER_KEY("vmm.apic_trap_always", KEY_BOOL, apic_trap_always, 0, 1),
+	NUMBER_KEY("acpi.disable_vtd", KEY_BOOL, acpi_disable_vtd, 0, 1),
 	LIST_KEY("vmm.driver.pci", pci_driver, pci_driver_count),
 	LIST_KEY("storage.encrypt", storage_encrypt, storage_encrypt_count),
 };

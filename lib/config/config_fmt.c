@@ -90,6 +90,10 @@ size_t tv_config_summary(const struct tv_config *c, char *buf, size_t size)
 	cfgbuf_puts(&b, " MiB\n");
 	line_start(&b, "vmm.enable");
 	cfgbuf_puts(&b, c->vmm_enable ? "yes\n" : "no\n");
+	line_start(&b, "vmm.apic_trap_always");
+	cfgbuf_puts(&b, c->apic_trap_always ? "yes\n" : "no\n");
+	line_start(&b, "acpi.disable_vtd");
+	cfgbuf_puts(&b, c->acpi_disable_vtd ? "yes\n" : "no\n");
 	put_list(&b, "vmm.driver.pci", c->pci_driver, c->pci_driver_count,
 		 TV_CONFIG_PCI_DRIVER_MAX);
 	put_list(&b, "storage.encrypt", c->storage_encrypt,

@@ -120,7 +120,7 @@ def test_efi_client_under_thinvisor(make_esp, boot, test_dir):
     vm.wait_for(r"^> ", timeout=30)
     # In the firmware only the boot CPU runs under thinvisor so far (the
     # others join when the OS starts them), so 1 or 2 CPUs are right.
-    text = shell_command(vm, "cpus", r"^([12]) CPUs under AMD-V$")
+    text = shell_command(vm, "cpus", r"^([12]) CPUs? under AMD-V$")
     n = int(re.match(r"(\d+)", text).group(1))
     cpus = re.findall(r"^cpu(\d+): APIC ID \d+, [1-9]\d* exits$", text, re.M)
     assert cpus == [str(i) for i in range(n)], text

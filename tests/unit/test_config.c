@@ -646,7 +646,9 @@ static void test_summary_defaults(void **state)
 		"config: boot.next_args = \"\"\n"
 		"config: log.serial = none\n"
 		"config: vmm.memory = 32 MiB\n"
-		"config: vmm.enable = yes\n";
+		"config: vmm.enable = yes\n"
+		"config: vmm.apic_trap_always = no\n"
+		"config: acpi.disable_vtd = no\n";
 
 	tv_config_defaults(&cfg);
 	assert_int_equal(tv_config_summary(&cfg, buf, sizeof(buf)), strlen(want));
@@ -662,6 +664,8 @@ static void test_summary_full(void **state)
 		"config: log.serial = 0x2f8\n"
 		"config: vmm.memory = 4096 MiB\n"
 		"config: vmm.enable = no\n"
+		"config: vmm.apic_trap_always = yes\n"
+		"config: acpi.disable_vtd = yes\n"
 		"config: vmm.driver.pci = \"a\"\n"
 		"config: vmm.driver.pci = \"b\"\n"
 		"config: storage.encrypt = \"c\"\n";
@@ -669,6 +673,7 @@ static void test_summary_full(void **state)
 	parse_ok("boot.next = /EFI/linux/vmlinuz.efi\n"
 		 "boot.next_args = \" console=ttyS1\"\n"
 		 "log.serial = 760\nvmm.memory = 4096\nvmm.enable = off\n"
+		 "vmm.apic_trap_always = 1\nacpi.disable_vtd = true\n"
 		 "vmm.driver.pci = a\nstorage.encrypt = c\nvmm.driver.pci = b\n");
 	assert_int_equal(tv_config_summary(&cfg, buf, sizeof(buf)), strlen(want));
 	assert_string_equal(buf, want);
