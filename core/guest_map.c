@@ -63,6 +63,19 @@ int guest_map_hide(u64 base, u64 size)
 	return err;
 }
 
+/* Undoes guest_map_trap: identity again, no more faults. */
+int guest_map_untrap(u64 base, u64 size)
+{
+	int err;
+
+	if (mem_is_hypervisor(base, size))
+		return -EINVAL;
+	spin_lock(&guest_map_lock);
+	err = pt_map(&guest_pt, base, size, base, PT_RWX, PT_MAP_4K);
+	spin_unlock(&guest_map_lock);
+	return err;
+}
+
 int guest_map_trap(u64 base, u64 size)
 {
 	int err;

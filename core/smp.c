@@ -40,8 +40,12 @@ struct cpu_slot {
 	volatile bool kicked;	/* RUNNING: guest INIT, NMI sent */
 	volatile bool sipi;	/* RUNNING: guest SIPI after the kick */
 	volatile u8 vector;	/* guest SIPI vector */
+	bool os_started;	/* last (re)start by a targeted SIPI */
 	struct per_cpu *cpu;
 };
+
+/* About a second of TSC at 2-4 GHz: "the OS is done starting CPUs". */
+#define SMP_QUIET_CYCLES	(1ULL << 32)
 
 /* Mirrors the data area of arch/x86/trampoline.S at page offset 0xf00. */
 struct trampoline_data {
@@ -76,6 +80,7 @@ static spinlock_t smp_lock;
 static u64 trampoline_pa;
 static u8 ap_boot_stack[BOOT_STACK_SIZE] __aligned(16);
 static bool trampoline_ready;
+static u64 last_ipi_tsc;	/* when the guest last sent INIT/SIPI */
 static u32 smp_warned;
 
 static struct cpu_slot *slot_by_apic(u32 apic)
@@ -118,7 +123,9 @@ int smp_init(const struct tv_rec_cpus *rec, u32 bsp_apic_id)
 	slots[0].apic_id = bsp_apic_id;
 	slots[0].state = SLOT_RUNNING;
 	slots[0].cpu = cpus[0];
+	slots[0].os_started = true;
 	nslots = 1;
+	last_ipi_tsc = rdtsc();
 	if (!rec || !rec->trampoline_pa) {
 		log_printf("smp: no processor list from the firmware: only the "
 			   "boot CPU runs under the hypervisor\n");
@@ -160,11 +167,12 @@ static void slot_init(struct cpu_slot *s)
 	}
 }
 
-static void slot_sipi(struct cpu_slot *s, u8 vector)
+static void slot_sipi(struct cpu_slot *s, u8 vector, bool targeted)
 {
 	if (s->state == SLOT_RUNNING) {
 		if (s->kicked && !s->sipi) {
 			s->vector = vector;
+			s->os_started = targeted;
 			__atomic_store_n(&s->sipi, true, __ATOMIC_RELEASE);
 		}
 		return;	/* no INIT before it: a running CPU ignores SIPIs */
@@ -182,6 +190,7 @@ static void slot_sipi(struct cpu_slot *s, u8 vector)
 		return;
 	}
 	s->vector = vector;
+	s->os_started = targeted;
 	s->state = SLOT_STARTING;
 	apic_send(s->apic_id, APIC_ICR_DM_STARTUP | APIC_ICR_ASSERT |
 		  (u32)(trampoline_pa >> 12));
@@ -195,6 +204,7 @@ void smp_guest_ipi(struct per_cpu *self, bool init, u8 vector,
 	if (init && deassert)
 		return;	/* INIT level de-assert: nothing to do since P4 */
 	spin_lock(&smp_lock);
+	last_ipi_tsc = rdtsc();
 	for (i = 0; i < nslots; i++) {
 		struct cpu_slot *s = &slots[i];
 		bool self_target = s->apic_id == self->apic_id;
@@ -211,7 +221,7 @@ void smp_guest_ipi(struct per_cpu *self, bool init, u8 vector,
 		if (init)
 			slot_init(s);
 		else
-			slot_sipi(s, vector);
+			slot_sipi(s, vector, shorthand == APIC_SH_NONE);
 	}
 	spin_unlock(&smp_lock);
 }
@@ -273,6 +283,24 @@ void ap_entry(u64 tramp)
 			  (u32 *)((u8 *)d + offsetof(struct trampoline_data, lock)));
 }
 
+/*
+ * True once the OS has started every processor with targeted SIPIs and sent
+ * no INIT/SIPI for a while: from then on the APIC need not be trapped
+ * (arch/x86/apic.c lifts the trap unless vmm.apic_trap_always).
+ */
+bool smp_boot_done(void)
+{
+	unsigned int i;
+	bool done = rdtsc() - last_ipi_tsc > SMP_QUIET_CYCLES;
+
+	spin_lock(&smp_lock);
+	for (i = 0; i < nslots && done; i++)
+		done = slots[i].state == SLOT_RUNNING && slots[i].os_started &&
+		       !slots[i].kicked;
+	spin_unlock(&smp_lock);
+	return done;
+}
+
 /* An INIT reached this CPU in guest mode (real hardware only). */
 bool smp_init_exit(struct per_cpu *cpu, u8 *vector)
 {
@@ -280,6 +308,13 @@ bool smp_init_exit(struct per_cpu *cpu, u8 *vector)
 
 	if (!s || cpu->cpu_id == 0)
 		return false;	/* the boot CPU keeps running the guest */
+	if (!apic_trapped()) {
+		/* We could not see the SIPI that follows: refuse the INIT. */
+		log_ratelimited(smp_warned, "smp: cpu%u: INIT after boot "
+				"refused (see vmm.apic_trap_always)\n",
+				cpu->cpu_id);
+		return false;
+	}
 	spin_lock(&smp_lock);
 	if (s->state == SLOT_RUNNING && !s->kicked) {
 		s->sipi = false;

@@ -16,6 +16,8 @@
 #include <tv/smp.h>
 #include <arch/processor.h>
 #include <arch/apic.h>
+#include <tv/guest_map.h>
+#include <tv/spinlock.h>
 
 #define APIC_BASE_ADDR		GENMASK(51, 12)
 #define APIC_BASE_X2APIC	BIT(10)
@@ -26,6 +28,8 @@
 #define APIC_SPIN_MAX		1000000
 
 static u64 xapic_base;		/* trapped page; fixed after boot */
+static volatile bool xapic_trapped;
+static spinlock_t apic_lock;	/* guards lifting the trap */
 static u32 apic_warned;
 
 static volatile u32 *xapic_reg(u32 off)
@@ -79,12 +83,36 @@ static bool apic_guest_icr(struct per_cpu *cpu, u32 low, u32 dest)
 	return true;
 }
 
+bool apic_trapped(void)
+{
+	return xapic_trapped;
+}
+
+/*
+ * Once the OS has started all processors, EOIs and timer writes need not
+ * cost exits any more: map the page through (vmm.apic_trap_always keeps
+ * it).  Going from not-present to present needs no TLB flush.
+ */
+static void apic_maybe_untrap(void)
+{
+	if (hv_config.apic_trap_always || !smp_boot_done())
+		return;
+	spin_lock(&apic_lock);
+	if (xapic_trapped && !guest_map_untrap(xapic_base, 4096)) {
+		xapic_trapped = false;
+		log_printf("apic: every processor started; the APIC page is "
+			   "no longer intercepted\n");
+	}
+	spin_unlock(&apic_lock);
+}
+
 static int xapic_mmio(struct per_cpu *cpu, u64 gpa, unsigned int size,
 		      bool write, u64 *val, void *ctx)
 {
 	u32 off = (u32)(gpa - xapic_base) & ~3u;
 	u32 high;
 
+	apic_maybe_untrap();
 	if (!write) {
 		*val = *xapic_reg(off);
 		return 0;
@@ -128,5 +156,6 @@ int apic_init(void)
 	log_printf("apic: base %llx, %s, boot APIC ID %u\n",
 		   (unsigned long long)xapic_base,
 		   (base & APIC_BASE_X2APIC) ? "x2APIC" : "xAPIC", apic_id());
+	xapic_trapped = true;
 	return mmio_register(xapic_base, 4096, xapic_mmio, NULL);
 }

@@ -17,6 +17,7 @@ void smp_guest_ipi(struct per_cpu *self, bool init, u8 vector,
  */
 bool smp_nmi_was_init(struct per_cpu *cpu, u8 *vector);
 bool smp_init_exit(struct per_cpu *cpu, u8 *vector);
+bool smp_boot_done(void);
 void ap_entry(u64 trampoline_pa);
 
 #endif

@@ -33,5 +33,7 @@ u32 apic_id(void);
 void apic_send(u32 dest, u32 icr_low);
 /* Guest writes of APIC_BASE and the x2APIC ICR; true if handled. */
 bool apic_msr_write(struct per_cpu *cpu, u32 msr, u64 val);
+/* Whether the xAPIC page is still intercepted. */
+bool apic_trapped(void);
 
 #endif

@@ -165,6 +165,14 @@ static inline u8 inb(u16 port)
 	return v;
 }
 
+static inline u64 rdtsc(void)
+{
+	u32 lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((u64)hi << 32) | lo;
+}
+
 static inline void cli(void)
 {
 	asm volatile("cli" : : : "memory");
