@@ -1,1 +1,2 @@
 LOADER_SRCS += boot/loader.c boot/files.c boot/disconnect.c boot/cpus.c
+include boot/multiboot/module.mk
