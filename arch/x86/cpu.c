@@ -18,6 +18,7 @@
 #include <tv/paging.h>
 #include <arch/processor.h>
 #include <arch/cpu.h>
+#include <arch/vmx.h>
 
 #define GDT_CODE64	0x00af9a000000ffffULL	/* L=1, P, DPL0, exec/read */
 #define GDT_DATA	0x00cf92000000ffffULL	/* P, DPL0, read/write */
@@ -189,7 +190,12 @@ int arch_select(const struct hv_arch_ops **ops)
 		*ops = &svm_ops;
 		return 0;
 	}
-	log_printf("cpu: VT-x is not supported yet\n");
+	cpuid(1, 0, &r);
+	if (!strcmp(vendor, "GenuineIntel") && (r.ecx & BIT(5))) {	/* VMX */
+		*ops = &vmx_ops;
+		return 0;
+	}
+	log_printf("cpu: neither AMD-V nor VT-x\n");
 	return -ENODEV;
 }
 

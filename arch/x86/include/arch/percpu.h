@@ -13,8 +13,23 @@ struct svm_cpu {
 	bool flush_tlb;		/* flush on next VMRUN (NPT changed) */
 };
 
+/* VT-x (arch/x86/vmx): the VMCS stays current on its CPU from init on. */
+struct vmx_cpu {
+	void *vmxon;		/* VMXON region */
+	u64 vmxon_pa;
+	void *vmcs;
+	u64 vmcs_pa;
+	u32 cpu_ctls;		/* primary controls as last written */
+	u32 event;		/* VM-entry interruption info to inject; 0: none */
+	u32 event_err;
+	u32 event_len;		/* instruction length for software events */
+	bool nmi_pending;	/* a guest NMI waits for its window */
+	bool flush_ept;		/* INVEPT before the next entry */
+};
+
 struct arch_cpu {
 	struct svm_cpu svm;
+	struct vmx_cpu vmx;
 	u8 tss[104] __aligned(16);
 };
 
