@@ -148,7 +148,8 @@ void mb_config_load(struct mb_boot *b)
 {
 	const char *text = b->conf ? (const char *)b->conf->start : "";
 	u32 size = b->conf ? b->conf->end - b->conf->start : 0;
-	const char *file = b->conf ? b->conf->name : "(no thinvisor.conf)";
+	const char *file = !b->conf ? "(no thinvisor.conf)" :
+			   b->conf->name[0] == '/' ? b->conf->name : "thinvisor.conf";
 	struct tv_config_error err;
 	u32 n, len, lines;
 

@@ -4,16 +4,22 @@
  * into struct mb_boot at once, because GRUB put these structures in
  * memory it does not tell us about, which we may reuse later.
  *
- * Modules are recognised by their contents and names, so their order in
- * the GRUB entry does not matter:
- *   - an ELF64 file                  -> the hypervisor (thinvisor.elf)
- *   - a Linux bzImage ("HdrS")       -> the kernel to boot
- *   - a file whose name ends ".conf" -> thinvisor.conf
- *   - anything else                  -> the kernel's initrd (one only)
- * A module's name is the first word of its GRUB command line, which GRUB 2
- * sets to the file's path; the rest of the line is its arguments.
+ * Modules are recognised by their contents, so their order in the GRUB
+ * entry does not matter:
+ *   - an ELF64 file                         -> the hypervisor (thinvisor.elf)
+ *   - a Linux bzImage ("HdrS" at 0x202)     -> the kernel to boot
+ *   - a name ending in ".conf", or a small
+ *     file without NUL bytes                -> thinvisor.conf
+ *   - anything else                         -> the kernel's initrd (one)
+ * A module's string is its GRUB `module` line after the file: GRUB 2 does
+ * not pass the file's path, other loaders do.  A first word that starts
+ * with '/' or '(' is taken as the path (the module's name in messages);
+ * the rest are arguments (for the kernel: its command line).
  */
+#include <tv/fmt.h>
 #include "mb.h"
+
+#define TEXT_MAX	(64 * 1024)	/* a config module is no larger */
 
 static void copy_str(char *dst, u32 size, u32 pa)
 {
@@ -26,13 +32,14 @@ static void copy_str(char *dst, u32 size, u32 pa)
 	dst[i] = '\0';
 }
 
-/* Splits "path args" into name and args. */
+/* Splits "[path] args" into name and args. */
 static void split_cmdline(const char *s, char *name, char *args)
 {
 	while (*s == ' ')
 		s++;
-	while (*s && *s != ' ')
-		*name++ = *s++;
+	if (*s == '/' || *s == '(')
+		while (*s && *s != ' ')
+			*name++ = *s++;
 	*name = '\0';
 	while (*s == ' ')
 		s++;
@@ -48,6 +55,18 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+static bool is_text(const u8 *d, u32 size)
+{
+	u32 i;
+
+	if (size > TEXT_MAX)
+		return false;
+	for (i = 0; i < size; i++)
+		if (!d[i])
+			return false;
+	return true;
+}
+
 static int classify(struct mb_boot *b, const struct mb_module *m)
 {
 	const u8 *d = (const u8 *)m->start;
@@ -58,7 +77,8 @@ static int classify(struct mb_boot *b, const struct mb_module *m)
 		slot = &b->hv;
 	else if (size >= 0x206 && !memcmp(d + 0x202, "HdrS", 4))
 		slot = &b->kernel;
-	else if (ends_with(m->name, ".conf"))
+	else if (ends_with(m->name, ".conf") || ends_with(m->args, ".conf") ||
+		 is_text(d, size))
 		slot = &b->conf;
 	else
 		slot = &b->initrd;
@@ -91,6 +111,8 @@ static void read_modules(struct mb_boot *b, const struct mb_info *mbi)
 		m->end = d[i].mod_end;
 		copy_str(line, sizeof(line), d[i].string);
 		split_cmdline(line, m->name, m->args);
+		if (!m->name[0])
+			tv_snprintf(m->name, sizeof(m->name), "module %u", i + 1);
 		mb_busy_add(b, m->start, ALIGN_UP((u64)m->end, 4096));
 		b->nmods++;
 		classify(b, m);
