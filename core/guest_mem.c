@@ -52,14 +52,22 @@ static void walk_cfg(struct per_cpu *cpu, struct x86_walk_cfg *cfg)
 	cfg->ctx = cpu;
 }
 
-/* Copies within one page at a time: each page is translated separately. */
-static int guest_copy(struct per_cpu *cpu, u64 gva, void *buf, size_t n,
-		      bool write, u32 access)
+#define X86_RFLAGS_AC	BIT(18)
+
+/*
+ * Copies within one page at a time: each page is translated separately.
+ * `cpu_access`: an access the CPU itself makes (the microcode loader), not
+ * an instruction of the guest's: SMAP does not apply to it.
+ */
+static int guest_copy_access(struct per_cpu *cpu, u64 gva, void *buf,
+			     size_t n, bool write, u32 access, bool cpu_access)
 {
 	struct x86_walk_cfg cfg;
 	u8 *p = buf;
 
 	walk_cfg(cpu, &cfg);
+	if (cpu_access)
+		cfg.rflags |= X86_RFLAGS_AC;
 	cpu->fault_err = 0;
 	while (n) {
 		size_t chunk = MIN(n, 4096 - (gva & 4095));
@@ -83,6 +91,17 @@ static int guest_copy(struct per_cpu *cpu, u64 gva, void *buf, size_t n,
 		n -= chunk;
 	}
 	return 0;
+}
+
+static int guest_copy(struct per_cpu *cpu, u64 gva, void *buf, size_t n,
+		      bool write, u32 access)
+{
+	return guest_copy_access(cpu, gva, buf, n, write, access, false);
+}
+
+int guest_copy_from_cpu(struct per_cpu *cpu, void *dst, u64 gva, size_t n)
+{
+	return guest_copy_access(cpu, gva, dst, n, false, 0, true);
 }
 
 int guest_copy_from(struct per_cpu *cpu, void *dst, u64 gva, size_t n)

@@ -146,6 +146,8 @@ int vmm_boot(void **table, const struct guest_regs *caller)
 	static const u8 res_id[16] = TV_REC_RESULT_UUID;
 	static const u8 mm_id[16] = TV_REC_MEMMAP_UUID;
 	static const u8 cpus_id[16] = TV_REC_CPUS_UUID;
+	static const u8 fw_id[16] = TV_REC_FIRMWARE_UUID;
+	struct tv_rec_firmware *fw = tv_boot_find(table, fw_id, sizeof(*fw));
 	struct tv_rec_result *res = tv_boot_find(table, res_id, sizeof(*res));
 	struct tv_rec_image *img = tv_boot_find(table, img_id, sizeof(*img));
 	struct tv_rec_config *cfg = tv_boot_find(table, cfg_id, sizeof(*cfg));
@@ -174,6 +176,7 @@ int vmm_boot(void **table, const struct guest_regs *caller)
 	err = arch->global_init(top);
 	if (err)
 		return boot_fail(res, err, "cannot build nested page tables");
+	hv_acpi_init(fw ? fw->acpi_rsdp : 0);
 	err = hv_devices_init();
 	if (err)
 		return boot_fail(res, err, "device setup failed");

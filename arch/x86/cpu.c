@@ -211,3 +211,8 @@ void hv_reboot(void)
 	asm volatile("int3");
 	cpu_halt_forever();
 }
+
+int arch_wrmsr_safe(u32 msr, u64 val)
+{
+	return wrmsr_safe(msr, val);
+}

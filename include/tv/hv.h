@@ -66,6 +66,8 @@ void mmio_handle_fault(struct per_cpu *cpu, u64 gpa, bool write, bool fetch);
 /* ---- guest memory (core/guest_mem.c) ---- */
 int guest_copy_from(struct per_cpu *cpu, void *dst, u64 gva, size_t n);
 int guest_copy_to(struct per_cpu *cpu, u64 gva, const void *src, size_t n);
+/* A read the CPU itself makes (microcode loader): SMAP does not apply. */
+int guest_copy_from_cpu(struct per_cpu *cpu, void *dst, u64 gva, size_t n);
 int guest_fetch_insn(struct per_cpu *cpu, u8 *buf, size_t n, size_t *got);
 
 /* ---- generic exit handlers (core/exits.c) ---- */
@@ -75,6 +77,14 @@ void hv_count_exit(struct per_cpu *cpu, unsigned int idx);
 void hv_dump_exits(void);
 /* Resets the whole machine (guest reboot request, debug shell). */
 void hv_reboot(void) __attribute__((noreturn));
+/*
+ * A guest microcode update: the MSR write with the update's guest-linear
+ * address, copied and applied on this CPU (core/microcode.c).  0 or the
+ * error to turn into #GP.
+ */
+int microcode_guest_update(struct per_cpu *cpu, u32 msr, u64 gva, bool intel);
+/* wrmsr that returns -EFAULT instead of faulting (arch/x86/entry.S). */
+int arch_wrmsr_safe(u32 msr, u64 val);
 /* The debug shell's guest call (core/dbgsh.c). */
 long dbgsh_call(long key);
 /* Advance the guest RIP past the instruction at RIP (decoded). */
@@ -109,6 +119,8 @@ extern const struct hv_arch_ops *arch;
 void arch_switch_stack(void *stack_top, void (*fn)(void *), void *arg, u32 *lock)
 	__attribute__((noreturn));
 int hv_devices_init(void);
+/* Reads the firmware's ACPI tables at boot (core/acpi.c). */
+int hv_acpi_init(u64 rsdp_pa);
 extern const struct hv_arch_ops svm_ops;
 
 #define X86_EXC_DE	0

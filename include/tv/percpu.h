@@ -40,6 +40,7 @@ struct per_cpu {
 	u64 exits_total;
 	u64 fault_addr;			/* last guest #PF seen by guest_mem */
 	u32 fault_err;			/* its error code; 0 = none */
+	u8 *ucode_buf;			/* microcode copies (core/microcode.c) */
 	u64 exit_count[EXIT_COUNTERS];	/* read by any CPU, racy by design */
 	struct arch_cpu arch;
 } __aligned(4096);

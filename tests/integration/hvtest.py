@@ -27,20 +27,31 @@ def conf_text(test=None, extra_args="", **overrides):
         args += " " + extra_args
     conf = dict(DEFAULT_CONF, **{"boot.next_args": args})
     for k, v in overrides.items():
-        conf[k.replace("_", ".")] = v
+        conf[k.replace("_", ".", 1)] = v
     return "".join(f"{k} = {v}\n" for k, v in conf.items() if v is not None)
 
 
-def make_esp(name, conf=None, efi=EFI, elf=ELF, extras=(), startup_args=None):
+def initrd_with(modules):
+    """An initramfs that also loads these kernel modules (built once)."""
+    out = os.path.join(BUILD, f"initrd-{'-'.join(modules)}.img")
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(INITRD):
+        subprocess.run([os.path.join(ROOT, "scripts", "mkinitramfs.sh"), "--out",
+                        out, "--modules", " ".join(modules)], check=True,
+                       stdout=subprocess.DEVNULL)
+    return out
+
+
+def make_esp(name, conf=None, efi=EFI, elf=ELF, extras=(), startup_args=None,
+             initrd=INITRD):
     """Builds build/test-logs/NAME/esp.img and returns (esp, log_dir)."""
-    for f in (efi, elf, KERNEL, INITRD):
+    for f in (efi, elf, KERNEL, initrd):
         if f and f != "none" and not os.path.exists(f):
             raise FileNotFoundError(f"{f} missing: run `make` first")
     log_dir = os.path.join(LOG_ROOT, name)
     os.makedirs(log_dir, exist_ok=True)
     esp = os.path.join(log_dir, "esp.img")
     cmd = [os.path.join(ROOT, "scripts", "mkesp.sh"), "--out", esp,
-           "--efi", efi or "none", "--kernel", KERNEL, "--initrd", INITRD]
+           "--efi", efi or "none", "--kernel", KERNEL, "--initrd", initrd]
     if elf:
         cmd += ["--elf", elf]
     if conf is not None:
@@ -60,7 +71,7 @@ def boot(name, conf=None, smp=1, **kw):
     """A Qemu (not yet started) for an ESP built from conf."""
     esp, log_dir = make_esp(name, conf, **{k: v for k, v in kw.items()
                                            if k in ("efi", "elf", "extras",
-                                                    "startup_args")})
+                                                    "startup_args", "initrd")})
     qkw = {k: v for k, v in kw.items() if k in ("no_reboot", "extra_args",
                                                 "memory", "cpu")}
     return Qemu(esp=esp, log_dir=log_dir, smp=smp, **qkw)

@@ -55,3 +55,17 @@ def test_reboot_on_two_cpus(method):
         vm.wait_for(r"tv-info: hypervisor signature 'thinvisorVMM'")
         assert len(re.findall(BANNER, vm.text("com2"))) == 2
         assert len(re.findall(r"under the hypervisor", vm.text("com2"))) >= 2
+
+
+def test_microcode_update_goes_through_the_hypervisor():
+    from hvtest import initrd_with
+    with boot("cpu-ucode", conf_text(test="ucode"), smp=2,
+              initrd=initrd_with(["msr"])) as vm:
+        vm.wait_for(r"TV-TEST: ucode (PASS|FAIL.*)", timeout=240)
+        assert vm.search(r"TV-TEST: ucode PASS"), vm.tails(40)
+        addr = vm.search(r"PATCH_LOADER <- (0x[0-9a-f]+): ").group(1)
+        # The hypervisor copied the update from the guest's buffer and
+        # issued the write itself; the NULL address became a #GP (EIO).
+        assert re.search(rf"microcode: cpu0: update from guest address "
+                         rf"{addr[2:]}, \d+ bytes copied", vm.text("com2"))
+        assert vm.search(r"PATCH_LOADER <- 0: Input/output error")

@@ -48,6 +48,7 @@ static const struct {
 	{ MSR_VM_HSAVE_PA, true, true },
 	{ MSR_SYSCFG, false, true },	/* may #GP when we are nested */
 	{ MSR_APIC_BASE, false, true },	/* keep the xAPIC in our trap */
+	{ MSR_PATCH_LOADER, false, true },	/* microcode: core/microcode.c */
 	{ MSR_X2APIC_ICR, false, true },	/* INIT/SIPI: core/smp.c */
 };
 

@@ -129,6 +129,8 @@ static int svm_msr_write(struct per_cpu *cpu, struct vmcb *v, u32 msr, u64 val)
 	case MSR_SYSCFG:
 		/* Nested under KVM this MSR reads but cannot be written. */
 		return wrmsr_safe(msr, val);
+	case MSR_PATCH_LOADER:
+		return microcode_guest_update(cpu, msr, val, false);
 	}
 	return wrmsr_safe(msr, val);
 }

@@ -175,5 +175,6 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "gpat");
 #define  VM_CR_SVMDIS		BIT(4)
 #define MSR_VM_HSAVE_PA		0xc0010117
 #define MSR_SYSCFG		0xc0010010
+#define MSR_PATCH_LOADER	0xc0010020
 
 #endif
