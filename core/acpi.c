@@ -18,6 +18,7 @@
 #include <tv/hv.h>
 #include <tv/acpi.h>
 #include <tv/aml.h>
+#include <tv/pci.h>
 
 #define ACPI_MAX_AML_TABLES	64
 #define VTD_GCMD		0x18
@@ -26,6 +27,10 @@
 /* GCMD is written from GSTS's one-shot-free bits (VT-d spec §11.4.4.1). */
 #define VTD_GCMD_PRESERVE	0x96ffffffU
 #define VTD_SPIN_MAX		1000000
+
+/* Read by drivers/pci; written here once, at boot. */
+struct pci_mcfg hv_mcfg[HV_MCFG_MAX];
+unsigned int hv_nmcfg;
 
 struct acpi_boot {
 	struct aml_table aml[ACPI_MAX_AML_TABLES];
@@ -64,6 +69,28 @@ static const struct acpi_reader acpi_reader = {
 	.log = acpi_log_diag,
 };
 
+/* ECAM windows for drivers/pci (the first MCFG table found wins). */
+static void acpi_collect_mcfg(const struct acpi_table_ref *t)
+{
+	struct acpi_mcfg_entry e;
+	u32 n, i;
+
+	if (hv_nmcfg || acpi_mcfg_count((const void *)t->address, t->length, &n))
+		return;
+	for (i = 0; i < n && hv_nmcfg < HV_MCFG_MAX; i++) {
+		if (acpi_mcfg_entry((const void *)t->address, t->length, i, &e))
+			continue;
+		hv_mcfg[hv_nmcfg].base = e.base;
+		hv_mcfg[hv_nmcfg].seg = e.segment;
+		hv_mcfg[hv_nmcfg].start_bus = e.start_bus;
+		hv_mcfg[hv_nmcfg].end_bus = e.end_bus;
+		log_printf("acpi: MCFG segment %u buses %02x-%02x at %llx\n",
+			   e.segment, e.start_bus, e.end_bus,
+			   (unsigned long long)e.base);
+		hv_nmcfg++;
+	}
+}
+
 static int acpi_collect(void *ctx, const struct acpi_table_ref *t)
 {
 	struct acpi_boot *b = ctx;
@@ -77,6 +104,8 @@ static int acpi_collect(void *ctx, const struct acpi_table_ref *t)
 	} else if (!memcmp(t->sig, "DMAR", 4)) {
 		b->dmar = *t;
 		b->have_dmar = true;
+	} else if (!memcmp(t->sig, "MCFG", 4)) {
+		acpi_collect_mcfg(t);
 	}
 	return 0;
 }

@@ -58,6 +58,7 @@ static void cmd_help(void)
 		   "  exits   exit counters per CPU and reason\n"
 		   "  cpus    processors under the hypervisor\n"
 		   "  mem     the hypervisor's memory map\n"
+		   "  pci     PCI functions, their drivers and BARs\n"
 		   "  reboot  reset the machine\n"
 		   "  exit    leave the shell\n");
 }
@@ -116,10 +117,21 @@ static void cmd_mem(void)
 		   (unsigned long long)guest_map_zero_page());
 }
 
+static void pci_line(const char *text, void *ctx)
+{
+	out_printf("%s", text);
+}
+
+static void cmd_pci(void)
+{
+	hv_pci_list(pci_line, NULL);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
 } dbgsh_cmds[] = {
+	{ "pci", cmd_pci },
 	{ "help", cmd_help }, { "log", cmd_log }, { "exits", cmd_exits },
 	{ "cpus", cmd_cpus }, { "mem", cmd_mem }, { "reboot", hv_reboot },
 };

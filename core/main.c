@@ -180,6 +180,9 @@ int vmm_boot(void **table, const struct guest_regs *caller)
 	err = hv_devices_init();
 	if (err)
 		return boot_fail(res, err, "device setup failed");
+	err = hv_pci_init();
+	if (err)
+		return boot_fail(res, err, "PCI setup failed (see the log)");
 	err = boot_smp_init(tv_boot_find(table, cpus_id, sizeof(struct tv_rec_cpus)));
 	if (err)
 		return boot_fail(res, err, "cannot prepare the other processors");

@@ -18,8 +18,9 @@
 struct hv_memory hv_mem;
 static spinlock_t mem_lock;
 
-/* Ranges outside the region that are ours too; fixed after boot. */
-#define MEM_PRIVATE_MAX	4
+/* Ranges outside the region the guest must not reach (the AP start page,
+ * concealed devices' BARs); fixed after boot. */
+#define MEM_PRIVATE_MAX	32
 static struct {
 	u64 base, size;
 } mem_private[MEM_PRIVATE_MAX];

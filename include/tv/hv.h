@@ -121,6 +121,13 @@ void arch_switch_stack(void *stack_top, void (*fn)(void *), void *arg, u32 *lock
 int hv_devices_init(void);
 /* Reads the firmware's ACPI tables at boot (core/acpi.c). */
 int hv_acpi_init(u64 rsdp_pa);
+/* ECAM windows from the MCFG table: hv_mcfg[] in drivers/pci/pci_host.h. */
+#define HV_MCFG_MAX	8
+extern unsigned int hv_nmcfg;
+/* PCI configuration space interception and drivers (drivers/pci). */
+int hv_pci_init(void);
+/* The dbgsh `pci` listing. */
+void hv_pci_list(void (*out)(const char *line, void *ctx), void *ctx);
 extern const struct hv_arch_ops svm_ops;
 
 #define X86_EXC_DE	0

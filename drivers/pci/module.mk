@@ -1,0 +1,1 @@
+HV_SRCS += drivers/pci/pci_access.c drivers/pci/pci_host.c drivers/pci/pci_boot.c

@@ -1,0 +1,33 @@
+/* Internal interfaces of drivers/pci (the hypervisor's PCI host side). */
+#ifndef DRIVERS_PCI_HOST_H
+#define DRIVERS_PCI_HOST_H
+
+#include <tv/pci.h>
+#include <tv/pci_match.h>
+#include <tv/percpu.h>
+#include <tv/hv.h>
+
+#define PCI_MAX_DEVICES	96
+#define PCI_MAX_CLAUSES	32
+
+struct pci_host {
+	struct pci_topology topo;	/* address lock */
+	u32 guest_cf8;			/* the guest's 0xCF8; address lock */
+	struct pci_match_rules rules;	/* fixed after boot */
+	bool ready;
+};
+
+extern struct pci_host pci_host;
+extern struct pci_mcfg hv_mcfg[HV_MCFG_MAX];	/* core/acpi.c, boot only */
+extern const struct pci_access pci_hw;
+
+void pci_access_init(void);
+void pci_addr_lock(struct per_cpu *cpu);
+void pci_addr_unlock(struct per_cpu *cpu);
+/* Real port accesses with 0xCF8 set to cf8 (under the I/O lock). */
+u32 pci_port_in(u32 cf8, u16 port, unsigned int size);
+void pci_port_out(u32 cf8, u16 port, unsigned int size, u32 v);
+int pci_traps_init(void);
+void pci_conceal_resources(struct pci_device *d);
+
+#endif
