@@ -6,7 +6,9 @@
  *
  *     multiboot /thinvisor-mb.elf vmm.memory=64 "boot.next_args=quiet ro"
  *
- * A word may be quoted as a whole or after the '='; quotes are removed.
+ * A word may be quoted as a whole or after the '='; quotes are removed
+ * and a backslash keeps the next character as it is (GRUB 2 quotes a word
+ * with blanks and escapes \\, ' and " when it builds the line).
  * A key given on the command line replaces every line of that key in the
  * file.  Both go through lib/config, the same parser as the UEFI loader:
  * the file's lines are kept (an overridden line is turned into a comment,
@@ -43,6 +45,8 @@ static u32 split_words(const char *s)
 		for (; *s && (quoted || *s != ' '); s++)
 			if (*s == '"')
 				quoted = !quoted;
+			else if (*s == '\\' && s[1])
+				*w++ = *++s;
 			else
 				*w++ = *s;
 		*w++ = '\0';
@@ -154,6 +158,8 @@ void mb_config_load(struct mb_boot *b)
 	u32 n, len, lines;
 
 	b->cfg_ok = false;
+	if (b->cmdline[0])
+		mb_printf("thinvisor-mb: command line: %s\n", b->cmdline);
 	if (parse_overrides(b->cmdline, &n))
 		return;
 	if (merge(text, size, n, &len, &lines)) {

@@ -12,6 +12,7 @@ echo "$st"
 base=$(kv vmm_base "$st")
 size=$(kv vmm_size "$st")
 [ -n "$base" ] && [ -n "$size" ] || fail "tv-status lacks vmm_base/vmm_size"
+base=$((base))			# decimal: test(1) takes no hex
 end=$((base + size - 1))
 
 covered=
@@ -30,5 +31,5 @@ while IFS= read -r line; do
 	esac
 done < /proc/iomem
 [ -n "$covered" ] ||
-	fail "no reserved range in /proc/iomem covers $base-$(printf 0x%x $end)"
-echo "bios: /proc/iomem '$covered' covers the hypervisor $base-$(printf 0x%x $end)"
+	fail "no reserved range in /proc/iomem covers $(printf 0x%x-0x%x $base $end)"
+echo "bios: /proc/iomem '$covered' covers the hypervisor $(printf 0x%x-0x%x $base $end)"
