@@ -5,9 +5,14 @@
 #
 #   make build/thinvisor-mb.elf   the stub (part of `make`)
 #   make bios-iso                 build/bios.iso: GRUB (i386-pc), the stub,
-#                                 thinvisor.elf, tools/esp/thinvisor.conf,
+#                                 thinvisor.elf, boot/multiboot/thinvisor.conf,
 #                                 the test guest
-#   make test-bios                tests/integration/test_bios.py (SeaBIOS)
+#   make run-bios                 boots it in QEMU + SeaBIOS; COM1 on the
+#                                 terminal (Ctrl-A X quits), COM2 (the
+#                                 hypervisor's log) in build/run-bios-com2.log
+#   make test-bios                tests/integration/test_bios.py (SeaBIOS);
+#                                 `make test-integration` runs it too, which
+#                                 is how it is part of `make test`
 
 MB_SRCS := boot/multiboot/head.S boot/multiboot/realmode.S \
 	boot/multiboot/main.c boot/multiboot/info.c boot/multiboot/memmap.c \
@@ -47,9 +52,15 @@ $(BUILD)/thinvisor-mb.elf: $(MB_OBJS) boot/multiboot/mb.lds
 
 ALL_TARGETS += $(BUILD)/thinvisor-mb.elf
 
-.PHONY: bios-iso test-bios
+.PHONY: bios-iso run-bios test-bios
 bios-iso: all guest
-	scripts/mkbios-iso.sh --out $(BUILD)/bios.iso --conf tools/esp/thinvisor.conf
+	scripts/mkbios-iso.sh --out $(BUILD)/bios.iso --conf boot/multiboot/thinvisor.conf
+
+run-bios: bios-iso
+	qemu-system-x86_64 -accel tcg -machine q35 -cpu EPYC -smp 2 -m 1G \
+		-nodefaults -display none -vga none -net none \
+		-drive file=$(BUILD)/bios.iso,format=raw,if=ide,media=cdrom,readonly=on \
+		-boot d -serial mon:stdio -serial file:$(BUILD)/run-bios-com2.log
 
 test-bios: all guest
 	/usr/bin/python3 -m pytest -o cache_dir=$(BUILD)/pytest-cache -v \
