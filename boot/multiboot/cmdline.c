@@ -148,31 +148,37 @@ static void report(const struct tv_config_error *e, const char *file,
 	mb_printf("thinvisor: %s\n", msg);
 }
 
-void mb_config_load(struct mb_boot *b)
+int mb_config_parse(const char *text, u32 size, const char *file,
+		    const char *cmdline, struct tv_config *cfg)
 {
-	const char *text = b->conf ? (const char *)b->conf->start : "";
-	u32 size = b->conf ? b->conf->end - b->conf->start : 0;
-	const char *file = !b->conf ? "(no thinvisor.conf)" :
-			   b->conf->name[0] == '/' ? b->conf->name : "thinvisor.conf";
 	struct tv_config_error err;
 	u32 n, len, lines;
 
-	b->cfg_ok = false;
-	if (b->cmdline[0])
-		mb_printf("thinvisor-mb: command line: %s\n", b->cmdline);
-	if (parse_overrides(b->cmdline, &n))
-		return;
+	if (parse_overrides(cmdline, &n))
+		return -EINVAL;
 	if (merge(text, size, n, &len, &lines)) {
 		mb_printf("thinvisor: %s: larger than %u bytes\n", file,
 			  MERGED_MAX);
-		return;
+		return -E2BIG;
 	}
-	if (tv_config_parse(merged, len, &b->cfg, &err)) {
+	if (tv_config_parse(merged, len, cfg, &err)) {
 		report(&err, file, lines);
-		return;
+		return -EINVAL;
 	}
-	if (!b->conf)
+	return 0;
+}
+
+void mb_config_load(struct mb_boot *b)
+{
+	const char *text = b->conf ? (const char *)(uintptr_t)b->conf->start : "";
+	u32 size = b->conf ? b->conf->end - b->conf->start : 0;
+	const char *file = !b->conf ? "(no thinvisor.conf)" :
+			   b->conf->name[0] == '/' ? b->conf->name : "thinvisor.conf";
+
+	if (b->cmdline[0])
+		mb_printf("thinvisor-mb: command line: %s\n", b->cmdline);
+	b->cfg_ok = !mb_config_parse(text, size, file, b->cmdline, &b->cfg);
+	if (b->cfg_ok && !b->conf)
 		mb_printf("thinvisor-mb: no thinvisor.conf module: defaults%s\n",
-			  n ? " and the command line" : "");
-	b->cfg_ok = true;
+			  b->cmdline[0] ? " and the command line" : "");
 }

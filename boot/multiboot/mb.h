@@ -32,7 +32,7 @@
 static inline volatile u16 *mb_low16(u32 pa)
 {
 	asm("" : "+r"(pa));
-	return (volatile u16 *)pa;
+	return (volatile u16 *)(uintptr_t)pa;
 }
 
 /* What the next stage is (lowmem.c starts it from real mode). */
@@ -139,6 +139,9 @@ u32 mb_efi_memmap(const struct mb_boot *b, struct tv_efi_memdesc *out,
 
 /* cmdline.c */
 void mb_config_load(struct mb_boot *b);
+/* The parse itself: 0, or -errno after printing why. */
+int mb_config_parse(const char *text, u32 size, const char *file,
+		    const char *cmdline, struct tv_config *cfg);
 
 /* cpus.c */
 u64 mb_find_rsdp(void);

@@ -65,3 +65,8 @@ run-bios: bios-iso
 test-bios: all guest
 	/usr/bin/python3 -m pytest -o cache_dir=$(BUILD)/pytest-cache -v \
 		tests/integration/test_bios.py
+
+# Host unit tests of the stub's pure parts (memory map, configuration).
+UNIT_TESTS += mb_stub
+UNIT_mb_stub_SRCS := boot/multiboot/test_stub.c boot/multiboot/memmap.c \
+	boot/multiboot/cmdline.c $(CONFIG_LIB_SRCS)
