@@ -183,3 +183,17 @@ def test_mbr_chain_load_hides_memory_from_grub_and_linux():
         assert vm.search(r"TV-TEST: bios PASS"), vm.tails(40)
         base, size = region(vm)
         assert e820_reserved_covers(vm.text(), base, size)
+
+
+def test_reboot_comes_back_under_thinvisor():
+    # A reset goes through SeaBIOS, GRUB and the stub again: the old INT
+    # 15h hook and BDA change are gone with the POST, the new boot sets
+    # them up anew.
+    with boot("reboot", conf_text(test="reboot"), smp=2,
+              no_reboot=False) as vm:
+        vm.wait_for(r"TV-TEST: reboot REBOOTING", timeout=180)
+        vm.wait_for(r"thinvisor-mb \S+: Multiboot loader", timeout=120)
+        vm.wait_for(r"TV-GUEST: init reached", timeout=180)
+        vm.wait_for(r"tv-info: hypervisor signature 'thinvisorVMM'")
+        assert len(re.findall(BANNER, vm.text("com2"))) == 2
+        assert len(re.findall(r"INT 15h hooked at 9c00:", vm.text())) == 2
