@@ -104,6 +104,27 @@ void mb_printf(const char *fmt, ...)
 	}
 }
 
+/*
+ * Waits ms milliseconds on PIT channel 2 (Intel 8254; the PC speaker
+ * gate, port 0x61, starts it and shows its output): mode 0, one count of
+ * 1 ms at 1.193182 MHz at a time.  No interrupts needed.
+ */
+void mb_delay_ms(u32 ms)
+{
+	const u16 count = 1193;
+	u8 gate = (inb(0x61) & ~0x02) | 0x01;	/* speaker off, gate on */
+
+	while (ms--) {
+		outb(0x61, gate & ~0x01);
+		outb(0x43, 0xb0);		/* channel 2, lo/hi, mode 0 */
+		outb(0x42, (u8)count);
+		outb(0x42, (u8)(count >> 8));
+		outb(0x61, gate);
+		while (!(inb(0x61) & 0x20))
+			;
+	}
+}
+
 void mb_halt(void)
 {
 	mb_printf("thinvisor: halted\n");

@@ -62,6 +62,7 @@ static void tss_init(void)
 	mb_gdt[SEL_TSS / 8] = d;
 	mb_gdt[SEL_TSS / 8 + 1] = 0;	/* upper half of a long-mode TSS */
 	asm volatile("ltr %w0" : : "r"(SEL_TSS));
+	asm volatile("lldt %w0" : : "r"(0));	/* no LDT: GRUB's is gone */
 }
 
 static void paging_init(void)

@@ -11,7 +11,8 @@
  *     | INT 15h hook, E820 table, stack | (the hypervisor's) |
  *
  * The whole range up to the old top is also cut out of the guest's E820
- * map.  The AP page is the trampoline page of the cpus record: the
+ * map.  If the hook is not installed after all (no hypervisor), the BDA
+ * gets its old value back just before the next stage starts.  The AP page is the trampoline page of the cpus record: the
  * hypervisor hides it, so it must not share a page with anything else.
  *
  * mb_low_hook() fills the blob's E820 table with the guest's map and
@@ -60,6 +61,7 @@ int mb_low_reserve(struct mb_boot *b)
 		}
 	b->low_base = base;
 	b->low_top = top;
+	b->bda_base_kib = *BDA_BASE_KIB;
 	*BDA_BASE_KIB = (u16)(base / 1024);
 	mb_hide(b, base, top);
 	memcpy((void *)base, mb_low_blob, mb_low_layout.size);
@@ -88,6 +90,7 @@ void mb_low_hook(struct mb_boot *b)
 	d->old15_seg = IVT[INT15 * 2 + 1];
 	IVT[INT15 * 2] = (u16)mb_low_layout.hook15;
 	IVT[INT15 * 2 + 1] = (u16)(b->low_base >> 4);
+	b->hooked = true;
 	mb_printf("thinvisor-mb: INT 15h hooked at %04x:%04x (was %04x:%04x); "
 		  "E801h %u KiB + %u x 64 KiB; E820 map for the guest:\n",
 		  b->low_base >> 4, mb_low_layout.hook15, d->old15_seg,
@@ -116,6 +119,9 @@ void mb_low_launch(struct mb_boot *b)
 	d->dap[2] = 1;
 	d->dap[4] = 0x00;
 	d->dap[5] = 0x7c;
+	/* Without the hook the pages are free again once we are gone. */
+	if (!b->hooked)
+		*BDA_BASE_KIB = b->bda_base_kib;
 	if (b->next == MB_NEXT_LINUX)
 		mb_printf("thinvisor-mb: starting Linux in real mode\n");
 	else

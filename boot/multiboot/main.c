@@ -18,7 +18,7 @@
  */
 #include "mb.h"
 
-#define ERROR_PAUSE_LOOPS	(200u * 1000 * 1000)
+#define ERROR_PAUSE_MS	3000
 
 extern const u8 __mb_start[], __mb_end[];
 
@@ -64,13 +64,11 @@ static bool want_hypervisor(const struct mb_boot *b)
 	return true;
 }
 
+/* Time to read the reason on the screen, as the UEFI loader gives. */
 static void pause_after_error(void)
 {
-	volatile u32 i;
-
 	mb_printf("thinvisor: not starting the hypervisor; booting on\n");
-	for (i = 0; i < ERROR_PAUSE_LOOPS; i++)
-		;
+	mb_delay_ms(ERROR_PAUSE_MS);
 }
 
 void mb_main(u32 magic, const struct mb_info *mbi)
@@ -96,7 +94,7 @@ void mb_main(u32 magic, const struct mb_info *mbi)
 		mb_halt();
 	if (hv && !mb_hv_start(b))
 		mb_low_hook(b);
-	else if (b->cfg_ok && b->cfg.vmm_enable)
+	else if (!b->cfg_ok || b->cfg.vmm_enable)
 		pause_after_error();
 	mb_low_launch(b);
 }

@@ -72,6 +72,8 @@ struct mb_boot {
 	struct mb_range region;		/* the hypervisor's memory */
 	u32 low_base, low_top;		/* reserved below 1 MiB: blob .. EBDA */
 	u32 ap_page;			/* AP start page, inside the low area */
+	u16 bda_base_kib;		/* BDA 0x413 before we lowered it */
+	bool hooked;			/* INT 15h points at our hook */
 
 	enum mb_next next;
 	u8 next_drive;			/* MB_NEXT_MBR */
@@ -124,6 +126,7 @@ void mb_console_init(void);
 void mb_console_quiet_port(u16 port);
 void mb_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void mb_halt(void) __attribute__((noreturn));
+void mb_delay_ms(u32 ms);
 
 /* info.c */
 int mb_info_read(struct mb_boot *b, u32 magic, const struct mb_info *mbi);

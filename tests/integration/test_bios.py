@@ -159,6 +159,7 @@ def test_bad_config_boots_on_without_hypervisor():
     with boot("badconf", conf) as vm:
         vm.wait_for(r"thinvisor: thinvisor\.conf:4: vmm\.frobnicate: "
                     r"unknown key", timeout=120)
+        vm.wait_for(r"thinvisor: not starting the hypervisor; booting on")
         vm.wait_for(r"TV-GUEST: init reached", timeout=180)
         vm.wait_for(r"tv-info: no hypervisor")
         assert not vm.search(BANNER, log="com2")
