@@ -168,6 +168,9 @@ static EFI_STATUS start_hypervisor(struct loader_ctx *lc,
 			loader_error("cannot detach the firmware from UART 0x%x: %s",
 				     cfg->log_serial, efi_status_str(st));
 	}
+	st = loader_disconnect_pci(cfg);
+	if (EFI_ERROR(st))
+		return st;
 	st = loader_fill_cpus(&cpus);
 	if (EFI_ERROR(st)) {
 		loader_error("cannot reserve the processor start page: %s",

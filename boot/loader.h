@@ -25,6 +25,8 @@ EFI_STATUS loader_chain(struct loader_ctx *lc, const struct tv_config *cfg);
 const char *efi_status_str(EFI_STATUS st);
 /* Detaches the firmware's driver from the Super I/O UART at port. */
 EFI_STATUS loader_disconnect_uart(u16 port);
+/* Detaches firmware drivers from devices vmm.driver.pci gives a driver. */
+EFI_STATUS loader_disconnect_pci(const struct tv_config *cfg);
 /* Processors from MP services and a reserved page below 1 MiB. */
 EFI_STATUS loader_fill_cpus(struct tv_rec_cpus *rec);
 

@@ -116,13 +116,21 @@ static void list_device(const struct pci_device *d,
 {
 	char line[160];
 	unsigned int i;
+	u32 id = 0;
 
-	tv_snprintf(line, sizeof(line), "%02x:%02x.%x %04x:%04x class %06x %s%s%s\n",
+	/* Read the IDs again through the ports, as a liveness check (and so
+	 * the hypervisor's own port accesses interleave with the guest's). */
+	if (!d->bdf.seg)
+		id = pci_port_in(pci_cf8_encode(d->bdf.bus, d->bdf.dev, d->bdf.fn,
+						0, false), 0xcfc, 4);
+	tv_snprintf(line, sizeof(line), "%02x:%02x.%x %04x:%04x class %06x %s%s%s%s\n",
 		    d->bdf.bus, d->bdf.dev, d->bdf.fn, d->vendor_id,
 		    d->device_id, d->class_code,
 		    d->driver ? d->driver->name : "pass-through",
 		    (d->flags & PCI_DEV_BRIDGE) ? " bridge" : "",
-		    (d->flags & PCI_DEV_UNREACHABLE) ? " unreachable" : "");
+		    (d->flags & PCI_DEV_UNREACHABLE) ? " unreachable" : "",
+		    id == ((u32)d->device_id << 16 | d->vendor_id) ? "" :
+		    " (ID now differs)");
 	out(line, ctx);
 	for (i = 0; i < PCI_BAR_SLOTS; i++) {
 		const struct pci_bar *b = &d->bar[i];

@@ -5,6 +5,8 @@ PCI_LIB_SRCS := lib/pci/addr.c lib/pci/device.c lib/pci/bar.c \
 	lib/pci/match_parse.c lib/pci/match.c
 
 LIB_SRCS += $(PCI_LIB_SRCS)
+# The loader matches vmm.driver.pci rules to detach firmware drivers.
+LOADER_LIB_SRCS += $(PCI_LIB_SRCS)
 
 UNIT_TESTS += pci_addr
 UNIT_pci_addr_SRCS := tests/unit/test_pci_addr.c lib/pci/addr.c

@@ -1,0 +1,83 @@
+"""PCI configuration space (issue 5) under QEMU q35 with an e1000e behind a
+PCIe root port: concealing it makes it vanish from the guest and detaches
+the firmware's driver; the guest moving a BAR is followed by thinvisor's
+listing; configuration loops on every CPU through 0xCF8/0xCFC and ECAM,
+while the hypervisor reads configuration space too, stay consistent.
+"""
+import re
+
+from hvtest import boot, conf_text
+
+import os
+import subprocess
+
+NIC = ["-device", "pcie-root-port,id=rp1,bus=pcie.0,chassis=1,addr=0x1c",
+       "-device", "e1000e,bus=rp1"]
+# Conceal the NIC behind the root port and an NVMe disk (OVMF binds its
+# NvmExpressDxe to the latter, so its firmware driver must be detached).
+CONCEAL = ("vmm.driver.pci = id=8086:10d3, driver=conceal, and, "
+           "class_code=010802, driver=conceal\n")
+
+
+def nvme_args(log_dir_name):
+    img = os.path.join("build", "test-logs", log_dir_name + "-nvme.img")
+    os.makedirs(os.path.dirname(img), exist_ok=True)
+    subprocess.run(["qemu-img", "create", "-f", "raw", img, "16M"], check=True,
+                   stdout=subprocess.DEVNULL)
+    return ["-drive", f"file={img},format=raw,if=none,id=nv0",
+            "-device", "nvme,serial=tv1,drive=nv0"]
+
+
+def test_conceal_hides_devices_from_guest_and_firmware():
+    args = NIC + nvme_args("pci-conceal")
+    with boot("pci-conceal", conf_text(test="pci") + CONCEAL, smp=2,
+              extra_args=args) as vm:
+        vm.wait_for(r"thinvisor: \w\w:\w\w\.\w 1B36:0010 \(driver conceal\): "
+                    r"firmware drivers detached", timeout=120)
+        vm.wait_for(r"pci: 01:00\.0 8086:10d3 concealed from the guest",
+                    log="com2", timeout=30)
+        vm.wait_for(r"pci: \w\w:\w\w\.\w 1b36:0010 concealed from the guest",
+                    log="com2", timeout=30, since=0)
+        vm.wait_for(r"TV-TEST: pci (PASS|FAIL.*)", timeout=180)
+        assert vm.search(r"pci: 0000:00:1c\.0 "), vm.tails()  # the root port
+        assert not vm.search(r"pci: \S+ 8086:10d3"), vm.tails()
+        assert not vm.search(r"pci: \S+ 1b36:0010"), vm.tails()
+
+
+def test_nic_visible_without_conceal():
+    with boot("pci-visible", conf_text(test="pci"), smp=1,
+              extra_args=NIC) as vm:
+        vm.wait_for(r"TV-TEST: pci (PASS|FAIL.*)", timeout=180)
+        assert vm.search(r"pci: 0000:01:00\.0 8086:10d3"), vm.tails()
+
+
+def test_bad_pci_rule_is_a_config_error():
+    conf = conf_text() + "vmm.driver.pci = id=8086:10d3, driver=nosuch\n"
+    with boot("pci-badrule", conf, extra_args=NIC) as vm:
+        vm.wait_for(r"thinvisor: thinvisor\.conf: vmm\.driver\.pci line 1", 
+                    timeout=120)
+        vm.wait_for(r"not starting the hypervisor")
+
+
+def test_bar_move_is_followed():
+    with boot("pci-bar", conf_text(test="pcibar"), smp=1,
+              extra_args=NIC) as vm:
+        vm.wait_for(r"TV-TEST: pcibar (PASS|FAIL.*)", timeout=180)
+        assert vm.search(r"TV-TEST: pcibar PASS"), vm.tails(40)
+        new = vm.search(r"pcibar: old \w+ new (\w+)").group(1)
+        assert vm.search(rf"pcibar: reads back {new}")
+        # thinvisor's own view of 01:00.0 has the new BAR0 address
+        m = re.search(r"01:00\.0 8086:10d3 .*\n\s+bar0 mem (\w+)", vm.text())
+        assert m and int(m.group(1), 16) == int(new, 16), vm.tails(40)
+
+
+def test_config_space_stress_on_every_cpu():
+    with boot("pci-stress", conf_text(test="pcistress"), smp=2,
+              extra_args=NIC) as vm:
+        vm.wait_for(r"TV-TEST: pcistress (PASS|FAIL.*)", timeout=300)
+        out = vm.text()
+        assert re.search(r"TV-TEST: pcistress PASS", out), vm.tails(40)
+        counts = re.findall(r"tv-pcistress: cpu (\d+): (\d+) reads, 0 "
+                            r"inconsistent", out)
+        assert sorted(c for c, _ in counts) == ["0", "1"]
+        assert all(int(n) > 1000 for _, n in counts)
