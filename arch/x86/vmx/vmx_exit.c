@@ -198,6 +198,20 @@ static void vmx_handle_ept_violation(struct per_cpu *cpu)
 			  qual & EPT_QUAL_WRITE, qual & EPT_QUAL_FETCH);
 }
 
+/* VMX is hidden (CPUID, CR4.VMXE reads 0): its instructions #UD. */
+static bool exit_is_vmx_insn(u32 basic)
+{
+	switch (basic) {
+	case EXIT_VMCLEAR: case EXIT_VMLAUNCH: case EXIT_VMPTRLD:
+	case EXIT_VMPTRST: case EXIT_VMREAD: case EXIT_VMRESUME:
+	case EXIT_VMWRITE: case EXIT_VMXOFF: case EXIT_VMXON:
+	case EXIT_INVEPT: case EXIT_INVVPID: case EXIT_VMFUNC:
+	case EXIT_GETSEC:
+		return true;
+	}
+	return false;
+}
+
 static void vmx_dispatch(struct per_cpu *cpu, u32 basic)
 {
 	switch (basic) {
@@ -244,21 +258,23 @@ static void vmx_dispatch(struct per_cpu *cpu, u32 basic)
 	case EXIT_TRIPLE_FAULT:
 		vmx_handle_triple_fault(cpu);
 		break;
-	case EXIT_VMCLEAR: case EXIT_VMLAUNCH: case EXIT_VMPTRLD:
-	case EXIT_VMPTRST: case EXIT_VMREAD: case EXIT_VMRESUME:
-	case EXIT_VMWRITE: case EXIT_VMXOFF: case EXIT_VMXON:
-	case EXIT_INVEPT: case EXIT_INVVPID: case EXIT_VMFUNC:
-	case EXIT_GETSEC:
-		/* VMX is hidden (CPUID, CR4.VMXE reads 0): as without it. */
-		arch->inject_exception(cpu, X86_EXC_UD, false, 0, 0);
-		break;
 	default:
-		log_ratelimited(vmx_warned, "vmx: cpu%u: unexpected exit %s "
-				"(%u) at rip %llx: #UD\n", cpu->cpu_id,
-				vmx_exit_name(exit_index(basic)), basic,
-				(unsigned long long)cpu->guest.rip);
+		if (!exit_is_vmx_insn(basic))
+			log_ratelimited(vmx_warned, "vmx: cpu%u: unexpected "
+					"exit %s (%u) at rip %llx: #UD\n",
+					cpu->cpu_id,
+					vmx_exit_name(exit_index(basic)), basic,
+					(unsigned long long)cpu->guest.rip);
 		arch->inject_exception(cpu, X86_EXC_UD, false, 0, 0);
 	}
+}
+
+static bool is_software_event(u32 info)
+{
+	u32 type = info & (7U << 8);
+
+	return type == INTR_TYPE_SW_INT || type == INTR_TYPE_PRIV_SW_EXC ||
+	       type == INTR_TYPE_SW_EXC;
 }
 
 /* An event whose delivery the exit interrupted goes in again first. */
@@ -266,7 +282,6 @@ static void vmx_save_idt_vectoring(struct per_cpu *cpu)
 {
 	struct vmx_cpu *v = &cpu->arch.vmx;
 	u32 info = (u32)vmcs_read(VMCS_IDT_VECTORING_INFO);
-	u32 type = info & (7U << 8);
 
 	v->event = 0;
 	if (!(info & INTR_INFO_VALID))
@@ -274,8 +289,7 @@ static void vmx_save_idt_vectoring(struct per_cpu *cpu)
 	v->event = info & ~(u32)INTR_INFO_NMI_UNBLOCK;
 	if (info & INTR_INFO_ERR_VALID)
 		v->event_err = (u32)vmcs_read(VMCS_IDT_VECTORING_ERR);
-	if (type == INTR_TYPE_SW_INT || type == INTR_TYPE_PRIV_SW_EXC ||
-	    type == INTR_TYPE_SW_EXC)
+	if (is_software_event(info))
 		v->event_len = (u32)vmcs_read(VMCS_EXIT_INSN_LEN);
 }
 
@@ -312,22 +326,20 @@ static void vmx_set_nmi_window(struct vmx_cpu *v, bool on)
 	}
 }
 
-/* The event to inject on this entry, and a pending NMI if it can go now. */
+/*
+ * The event to inject on this entry, and a pending NMI if the guest can
+ * take it now (§27.3.1.5: not with STI/MOV SS/virtual-NMI blocking).
+ */
 static void vmx_deliver_events(struct per_cpu *cpu)
 {
 	struct vmx_cpu *v = &cpu->arch.vmx;
-	bool nmi_now = false;
 
-	if (v->nmi_pending && !v->event) {
-		u64 blocked = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) &
-			      (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS |
-			       INTERRUPTIBILITY_NMI);
-
-		if (!blocked) {
-			v->event = 2 | INTR_TYPE_NMI | INTR_INFO_VALID;
-			v->nmi_pending = false;
-			nmi_now = true;
-		}
+	if (v->nmi_pending && !v->event &&
+	    !(vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) &
+	      (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS |
+	       INTERRUPTIBILITY_NMI))) {
+		v->event = 2 | INTR_TYPE_NMI | INTR_INFO_VALID;
+		v->nmi_pending = false;
 	}
 	vmx_set_nmi_window(v, v->nmi_pending);
 	if (!v->event)
@@ -335,7 +347,7 @@ static void vmx_deliver_events(struct per_cpu *cpu)
 	vmcs_write(VMCS_ENTRY_INTR_INFO, v->event);
 	if (v->event & INTR_INFO_ERR_VALID)
 		vmcs_write(VMCS_ENTRY_EXC_ERR, v->event_err);
-	if (!nmi_now && INTR_INFO_TYPE(v->event) >= INTR_INFO_TYPE(INTR_TYPE_SW_INT))
+	if (is_software_event(v->event))
 		vmcs_write(VMCS_ENTRY_INSN_LEN, v->event_len);
 }
 
