@@ -323,3 +323,15 @@ bool smp_init_exit(struct per_cpu *cpu, u8 *vector)
 	spin_unlock(&smp_lock);
 	return smp_nmi_was_init(cpu, vector);
 }
+
+/* The CPU we run on, found from the stack (each per_cpu starts with it). */
+unsigned int this_cpu_id(void)
+{
+	u64 sp = (u64)__builtin_frame_address(0);
+	unsigned int i;
+
+	for (i = 0; i < ncpus; i++)
+		if (sp - (u64)cpus[i]->stack < PERCPU_STACK_SIZE)
+			return i;
+	return 0;	/* the boot stack: boot CPU */
+}

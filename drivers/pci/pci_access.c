@@ -147,7 +147,7 @@ const struct pci_access pci_hw = { &host_ops, NULL };
 
 void pci_addr_lock(struct per_cpu *cpu)
 {
-	int me = cpu ? (int)cpu->cpu_id : 0;
+	int me = cpu ? (int)cpu->cpu_id : (int)this_cpu_id();
 
 	if (addr_owner == me) {
 		addr_depth++;

@@ -30,9 +30,10 @@ static int hidden_io(struct per_cpu *cpu, u16 port, unsigned int size,
 void pci_conceal_resources(struct pci_device *d)
 {
 	unsigned int i;
+	u16 off = 0;
 
 	/* No decoding, no DMA: the device is gone for the guest. */
-	pci_cfg_write(&pci_hw, &d->bdf, PCI_COMMAND, 2, 0);
+	pci_config_write(d, &off, 2, PCI_COMMAND);
 	for (i = 0; i < PCI_BAR_SLOTS; i++) {
 		struct pci_bar *bar = &d->bar[i];
 		u64 base = ALIGN_DOWN(bar->addr, 4096);
@@ -121,8 +122,7 @@ static void list_device(const struct pci_device *d,
 	/* Read the IDs again through the ports, as a liveness check (and so
 	 * the hypervisor's own port accesses interleave with the guest's). */
 	if (!d->bdf.seg)
-		id = pci_port_in(pci_cf8_encode(d->bdf.bus, d->bdf.dev, d->bdf.fn,
-						0, false), 0xcfc, 4);
+		pci_read_config_pmio(d->bdf.bus, d->bdf.dev, d->bdf.fn, 0, 4, &id);
 	tv_snprintf(line, sizeof(line), "%02x:%02x.%x %04x:%04x class %06x %s%s%s%s\n",
 		    d->bdf.bus, d->bdf.dev, d->bdf.fn, d->vendor_id,
 		    d->device_id, d->class_code,

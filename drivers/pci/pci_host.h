@@ -28,6 +28,25 @@ void pci_addr_unlock(struct per_cpu *cpu);
 u32 pci_port_in(u32 cf8, u16 port, unsigned int size);
 void pci_port_out(u32 cf8, u16 port, unsigned int size, u32 v);
 int pci_traps_init(void);
+
+/* The seed's configuration-access API (drivers/pci/pci_api.c). */
+int pci_readwrite_config_pmio(u8 bus, u8 dev, u8 fn, u16 offset,
+			      unsigned int size, void *data, bool write);
+int pci_read_config_pmio(u8 bus, u8 dev, u8 fn, u16 offset, unsigned int size,
+			 void *data);
+int pci_write_config_pmio(u8 bus, u8 dev, u8 fn, u16 offset, unsigned int size,
+			  const void *data);
+int pci_readwrite_config_mmio(const struct pci_mcfg *m, u8 bus, u8 dev, u8 fn,
+			      u16 offset, unsigned int size, void *data,
+			      bool write);
+int pci_read_config_mmio(const struct pci_mcfg *m, u8 bus, u8 dev, u8 fn,
+			 u16 offset, unsigned int size, void *data);
+int pci_write_config_mmio(const struct pci_mcfg *m, u8 bus, u8 dev, u8 fn,
+			  u16 offset, unsigned int size, const void *data);
+int pci_config_read(struct pci_device *d, void *data, unsigned int size,
+		    u16 offset);
+int pci_config_write(struct pci_device *d, const void *data, unsigned int size,
+		     u16 offset);
 void pci_conceal_resources(struct pci_device *d);
 
 #endif

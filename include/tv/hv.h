@@ -75,6 +75,8 @@ void hv_handle_cpuid(struct per_cpu *cpu);
 void hv_handle_vmmcall(struct per_cpu *cpu);
 void hv_count_exit(struct per_cpu *cpu, unsigned int idx);
 void hv_dump_exits(void);
+/* The number of the CPU this code runs on (core/smp.c). */
+unsigned int this_cpu_id(void);
 /* Resets the whole machine (guest reboot request, debug shell). */
 void hv_reboot(void) __attribute__((noreturn));
 /*
