@@ -18,7 +18,14 @@
 #define LOADER_PCI_CLAUSES	32
 
 static struct pci_match_clause clauses[LOADER_PCI_CLAUSES];
-static const struct pci_driver_desc *const drivers[] = { &pci_driver_conceal };
+/* Names and options as in drivers/pci (force_enable keeps firmware drivers). */
+static const char *const force_options[] = { "memory", "master", "io", NULL };
+static const struct pci_driver_desc loader_force_enable = {
+	.name = "force_enable", .options = force_options,
+};
+static const struct pci_driver_desc *const drivers[] = {
+	&pci_driver_conceal, &loader_force_enable,
+};
 
 static int parse_rules(struct pci_match_rules *r, const struct tv_config *cfg)
 {
@@ -85,7 +92,7 @@ EFI_STATUS loader_disconnect_pci(const struct tv_config *cfg)
 		if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, handles[i],
 						&PciIoProtocol, (void **)&io)) ||
 		    !read_device(io, &d) || pci_match_assign(&rules, &d) <= 0 ||
-		    !d.driver)
+		    !d.driver || d.driver == &loader_force_enable)
 			continue;
 		st = uefi_call_wrapper(BS->DisconnectController, 3, handles[i],
 				       NULL, NULL);

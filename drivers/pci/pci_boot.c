@@ -17,6 +17,7 @@ static struct pci_device pci_devices[PCI_MAX_DEVICES];
 static struct pci_match_clause pci_clauses[PCI_MAX_CLAUSES];
 static const struct pci_driver_desc *const pci_drivers[] = {
 	&pci_driver_conceal,
+	&pci_driver_force_enable,
 };
 
 static int hidden_io(struct per_cpu *cpu, u16 port, unsigned int size,
@@ -86,6 +87,8 @@ static void pci_assign_all(void)
 			   d->device_id, d->driver->name);
 		if (d->driver == &pci_driver_conceal)
 			pci_conceal_resources(d);
+		else if (d->driver == &pci_driver_force_enable)
+			pci_force_enable_init(d);
 	}
 }
 
@@ -118,14 +121,18 @@ static void list_device(const struct pci_device *d,
 	char line[160];
 	unsigned int i;
 	u32 id = 0;
+	u16 cmd = 0;
 
 	/* Read the IDs again through the ports, as a liveness check (and so
 	 * the hypervisor's own port accesses interleave with the guest's). */
-	if (!d->bdf.seg)
+	if (!d->bdf.seg) {
 		pci_read_config_pmio(d->bdf.bus, d->bdf.dev, d->bdf.fn, 0, 4, &id);
-	tv_snprintf(line, sizeof(line), "%02x:%02x.%x %04x:%04x class %06x %s%s%s%s\n",
-		    d->bdf.bus, d->bdf.dev, d->bdf.fn, d->vendor_id,
-		    d->device_id, d->class_code,
+		pci_read_config_pmio(d->bdf.bus, d->bdf.dev, d->bdf.fn,
+				     PCI_COMMAND, 2, &cmd);
+	}
+	tv_snprintf(line, sizeof(line), "%02x:%02x.%x %04x:%04x class %06x cmd %04x "
+		    "%s%s%s%s\n", d->bdf.bus, d->bdf.dev, d->bdf.fn, d->vendor_id,
+		    d->device_id, d->class_code, cmd,
 		    d->driver ? d->driver->name : "pass-through",
 		    (d->flags & PCI_DEV_BRIDGE) ? " bridge" : "",
 		    (d->flags & PCI_DEV_UNREACHABLE) ? " unreachable" : "",

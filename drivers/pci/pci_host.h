@@ -48,5 +48,7 @@ int pci_config_read(struct pci_device *d, void *data, unsigned int size,
 int pci_config_write(struct pci_device *d, const void *data, unsigned int size,
 		     u16 offset);
 void pci_conceal_resources(struct pci_device *d);
+extern const struct pci_driver_desc pci_driver_force_enable;
+void pci_force_enable_init(struct pci_device *d);
 
 #endif

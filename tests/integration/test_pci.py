@@ -81,3 +81,17 @@ def test_config_space_stress_on_every_cpu():
                             r"inconsistent", out)
         assert sorted(c for c, _ in counts) == ["0", "1"]
         assert all(int(n) > 1000 for _, n in counts)
+
+
+def test_force_enable_keeps_memory_space_on():
+    conf = conf_text(test="pcicmd") + ("vmm.driver.pci = id=8086:10d3, "
+                                       "driver=force_enable, memory=1, master=1\n")
+    with boot("pci-force", conf, smp=1, extra_args=NIC) as vm:
+        vm.wait_for(r"pci: 01:00\.0: command bits 6 forced on in hardware",
+                    log="com2", timeout=120)
+        vm.wait_for(r"TV-TEST: pcicmd (PASS|FAIL.*)", timeout=180)
+        # The guest reads back the 0 it wrote; the hardware keeps MSE+BME.
+        assert vm.search(r"pcicmd: guest reads 0000"), vm.tails(40)
+        m = re.search(r"01:00\.0 8086:10d3 class \w+ cmd (\w+) force_enable",
+                      vm.text())
+        assert m and int(m.group(1), 16) & 6 == 6, vm.tails(40)
