@@ -20,6 +20,7 @@
 #include <tv/elf_load.h>
 #include <tv/fmt.h>
 #include "loader.h"
+#include "keys.h"
 
 #define ERROR_PAUSE_US	(3 * 1000 * 1000)
 #define ALIGN_2M	(2ULL << 20)
@@ -144,7 +145,8 @@ static EFI_STATUS start_hypervisor(struct loader_ctx *lc,
 	static struct tv_rec_memmap mm;
 	static struct tv_rec_firmware fw;
 	static struct tv_rec_cpus cpus;
-	void *table[] = { &img, &rcfg, &res, &mm, &fw, &cpus, NULL };
+	static struct tv_rec_keys keys = { .hdr = { TV_REC_KEYS_UUID, sizeof(keys) } };
+	void *table[] = { &img, &rcfg, &res, &mm, &fw, &cpus, &keys, NULL };
 	UINT64 entry;
 	EFI_STATUS st;
 	int rc;
@@ -178,7 +180,11 @@ static EFI_STATUS start_hypervisor(struct loader_ctx *lc,
 		return st;
 	}
 	loader_fill_firmware(&mm, &fw);
+	st = loader_keys_read(lc, cfg, &keys);
+	if (EFI_ERROR(st))
+		return st;
 	rc = ((int (*)(void **))entry)(table);
+	loader_keys_wipe(&keys);
 	if (rc || res.status) {
 		loader_error("hypervisor did not start (%d): %s", rc ? rc : res.status,
 			     res.message);

@@ -93,6 +93,24 @@ struct tv_rec_cpus {
 } __packed;
 _Static_assert(sizeof(struct tv_rec_cpus) == 0x128, "cpus record");
 
+/*
+ * d5570286-491d-4ff0-85f2-ce636f06ae57: storage.encrypt keys, one per
+ * line (keys[i] belongs to storage.encrypt line i + 1), each the 64 bytes
+ * of its key file.  Secret: the hypervisor copies the keys and wipes the
+ * record; the loader wipes its own copies after the call.
+ */
+#define TV_REC_KEYS_UUID { 0xd5, 0x57, 0x02, 0x86, 0x49, 0x1d, 0x4f, 0xf0, \
+			   0x85, 0xf2, 0xce, 0x63, 0x6f, 0x06, 0xae, 0x57 }
+#define TV_REC_KEYS_MAX		16
+#define TV_REC_KEY_SIZE		64
+struct tv_rec_keys {
+	struct tv_boot_record_hdr hdr;	/* 0x00 */
+	u32 count;		/* 0x18: keys[0..count) are valid */
+	u32 reserved;		/* 0x1c */
+	u8 keys[TV_REC_KEYS_MAX][TV_REC_KEY_SIZE];	/* 0x20 */
+} __packed;
+_Static_assert(sizeof(struct tv_rec_keys) == 0x420, "keys record");
+
 /* EFI_MEMORY_DESCRIPTOR (UEFI 2.10 §7.2, GetMemoryMap()). */
 struct tv_efi_memdesc {
 	u32 type;		/* 0x00 */
