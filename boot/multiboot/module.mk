@@ -47,7 +47,7 @@ $(BUILD)/thinvisor-mb.elf: $(MB_OBJS) boot/multiboot/mb.lds
 	$(Q)ld -m elf_i386 -nostdlib -z noexecstack -z max-page-size=4096 \
 		--build-id=none --no-warn-rwx-segments -T boot/multiboot/mb.lds -o $@ $(MB_OBJS)
 	$(Q)if nm -u $@ | grep -q .; then nm -u $@; exit 1; fi
-	$(Q)grub-file --is-x86-multiboot $@ || \
+	$(Q)! command -v grub-file >/dev/null || grub-file --is-x86-multiboot $@ || \
 		{ echo "$@: not a Multiboot image" >&2; exit 1; }
 
 ALL_TARGETS += $(BUILD)/thinvisor-mb.elf
