@@ -61,6 +61,12 @@ static bool want_hypervisor(const struct mb_boot *b)
 		mb_printf("thinvisor: no thinvisor.elf module\n");
 		return false;
 	}
+	/* Without its keys the hypervisor would let plaintext through. */
+	if (b->cfg.storage_encrypt_count) {
+		mb_printf("thinvisor: storage.encrypt: key files are not "
+			  "supported on the BIOS path yet\n");
+		return false;
+	}
 	return true;
 }
 
