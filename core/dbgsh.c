@@ -50,17 +50,25 @@ static void out_printf(const char *fmt, ...)
 		out_putc(buf[i]);
 }
 
+static const char *const dbgsh_help[] = {
+	"commands:",
+	"  help    this list",
+	"  log     the hypervisor log",
+	"  exits   exit counters per CPU and reason",
+	"  cpus    processors under the hypervisor",
+	"  mem     the hypervisor's memory map",
+	"  pci     PCI functions, their drivers and BARs",
+	"  reboot  reset the machine",
+	"  exit    leave the shell",
+};
+
+/* One line at a time: out_printf formats at most 255 bytes per call. */
 static void cmd_help(void)
 {
-	out_printf("commands:\n"
-		   "  help    this list\n"
-		   "  log     the hypervisor log\n"
-		   "  exits   exit counters per CPU and reason\n"
-		   "  cpus    processors under the hypervisor\n"
-		   "  mem     the hypervisor's memory map\n"
-		   "  pci     PCI functions, their drivers and BARs\n"
-		   "  reboot  reset the machine\n"
-		   "  exit    leave the shell\n");
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dbgsh_help); i++)
+		out_printf("%s\n", dbgsh_help[i]);
 }
 
 static void cmd_log(void)
