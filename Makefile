@@ -176,6 +176,7 @@ setup:
 
 clean:
 	rm -rf $(BUILD)/host $(BUILD)/hosttool $(BUILD)/unit $(BUILD)/hv $(BUILD)/loader \
+		$(BUILD)/mb $(BUILD)/efi-tools \
 		$(BUILD)/*.efi $(BUILD)/*.elf $(addprefix $(BUILD)/,$(HOST_TOOLS))
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
