@@ -100,6 +100,13 @@ EFI_STATUS loader_keys_read(struct loader_ctx *lc, const struct tv_config *cfg,
 	for (i = 0; i < n && i < TV_REC_KEYS_MAX; i++) {
 		u8 *key = rec->keys[i];
 
+		if (!(ranges[i].sel & STORAGE_SEL_SLOT)) {
+			Print(L"thinvisor: thinvisor.conf: storage.encrypt line %u: "
+			      L"model=/serial= are not supported yet, use slot=\n",
+			      ranges[i].line);
+			st = EFI_UNSUPPORTED;
+			goto wipe;
+		}
 		st = read_key(lc, &ranges[i], key);
 		if (EFI_ERROR(st))
 			goto wipe;

@@ -23,8 +23,12 @@ static const char *const force_options[] = { "memory", "master", "io", NULL };
 static const struct pci_driver_desc loader_force_enable = {
 	.name = "force_enable", .options = force_options,
 };
+static const char *const no_options[] = { NULL };
+static const struct pci_driver_desc loader_nvme_crypt = {
+	.name = "nvme_crypt", .options = no_options,
+};
 static const struct pci_driver_desc *const drivers[] = {
-	&pci_driver_conceal, &loader_force_enable,
+	&pci_driver_conceal, &loader_force_enable, &loader_nvme_crypt,
 };
 
 static int parse_rules(struct pci_match_rules *r, const struct tv_config *cfg)

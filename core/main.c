@@ -18,6 +18,7 @@
 #include <arch/cpu.h>
 #include <arch/apic.h>
 #include <tv/smp.h>
+#include <tv/storage_nvme.h>
 
 #define CANARY_WORD	0x7476636e72790a5aULL	/* "tvcnry" + bytes */
 #define EFI_RESERVED	0
@@ -180,6 +181,8 @@ int vmm_boot(void **table, const struct guest_regs *caller)
 	err = hv_devices_init();
 	if (err)
 		return boot_fail(res, err, "device setup failed");
+	if (storage_encrypt_boot(table))
+		return boot_fail(res, -EINVAL, "storage.encrypt setup failed (see the log)");
 	err = hv_pci_init();
 	if (err)
 		return boot_fail(res, err, "PCI setup failed (see the log)");

@@ -158,7 +158,7 @@ struct nvme_ctrl {
 	struct nvme_pool pool;
 	struct nvme_stats stats;
 	u32 warned;		/* rate limit for guest-caused messages */
-	char name[16];		/* for messages: "nvme 00:04.0" */
+	char name[24];		/* for messages: "nvme_crypt 00:04.0" */
 };
 
 /* Memory the caller provides once (pages, 4 KiB aligned, zeroed). */

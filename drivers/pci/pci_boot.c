@@ -11,6 +11,7 @@
 #include <tv/fmt.h>
 #include <tv/hv.h>
 #include <tv/guest_map.h>
+#include <tv/storage_nvme.h>
 #include "pci_host.h"
 
 static struct pci_device pci_devices[PCI_MAX_DEVICES];
@@ -18,6 +19,7 @@ static struct pci_match_clause pci_clauses[PCI_MAX_CLAUSES];
 static const struct pci_driver_desc *const pci_drivers[] = {
 	&pci_driver_conceal,
 	&pci_driver_force_enable,
+	&pci_driver_nvme_crypt,
 };
 
 static int hidden_io(struct per_cpu *cpu, u16 port, unsigned int size,
@@ -89,6 +91,8 @@ static void pci_assign_all(void)
 			pci_conceal_resources(d);
 		else if (d->driver == &pci_driver_force_enable)
 			pci_force_enable_init(d);
+		else if (d->driver == &pci_driver_nvme_crypt)
+			nvme_crypt_init(d);
 	}
 }
 
