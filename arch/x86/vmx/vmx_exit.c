@@ -20,6 +20,10 @@
 #include <arch/vmx.h>
 
 #define EXIT_IDX_OTHER	(EXIT_COUNTERS - 1)
+#define CPUID1_ECX_OSXSAVE	BIT(27)
+#define CPUID7_ECX_OSPKE	BIT(4)
+#define X86_CR4_OSXSAVE		BIT(18)
+#define X86_CR4_PKE		BIT(22)
 
 static u32 vmx_warned;
 
@@ -79,6 +83,32 @@ void vmx_skip(struct per_cpu *cpu)
 	if (shadow & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
 		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, shadow &
 			   ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+/*
+ * CPUID runs in the host, so its OS-enabled bits show the host's CR4, not
+ * the guest's: CPUID.1:ECX.OSXSAVE mirrors CR4.OSXSAVE, CPUID.7.0:ECX.OSPKE
+ * mirrors CR4.PKE (SDM vol.2A, CPUID).  A guest that turned XSAVE off
+ * (Linux does on an inconsistent XSAVE layout) must not be told to use
+ * XGETBV, which would #UD.
+ */
+static void vmx_handle_cpuid(struct per_cpu *cpu)
+{
+	u64 *g = cpu->guest.gpr;
+	u32 leaf = (u32)g[GPR_RAX], sub = (u32)g[GPR_RCX];
+	u64 cr4;
+
+	hv_handle_cpuid(cpu);
+	if (leaf == 1 || (leaf == 7 && sub == 0)) {
+		cr4 = vmcs_read(VMCS_GUEST_CR4);
+		if (leaf == 1)
+			g[GPR_RCX] = (g[GPR_RCX] & ~CPUID1_ECX_OSXSAVE) |
+				     ((cr4 & X86_CR4_OSXSAVE) ? CPUID1_ECX_OSXSAVE : 0);
+		else
+			g[GPR_RCX] = (g[GPR_RCX] & ~CPUID7_ECX_OSPKE) |
+				     ((cr4 & X86_CR4_PKE) ? CPUID7_ECX_OSPKE : 0);
+	}
+	vmx_skip(cpu);
 }
 
 static u32 port_in(u16 port, unsigned int size)
@@ -153,24 +183,53 @@ static void vmx_handle_io(struct per_cpu *cpu)
  * an INIT to the boot CPU is dropped (it keeps running the guest).  Any
  * other NMI is the guest's: inject it when it can be taken.
  */
-static void vmx_handle_nmi(struct per_cpu *cpu, bool init)
+static void vmx_handle_nmi(struct per_cpu *cpu, bool init, bool drop)
 {
 	u8 vector;
 
+	if (drop)
+		return;	/* the kick's own NMI, after the restart it caused */
 	if (init ? smp_init_exit(cpu, &vector) : smp_nmi_was_init(cpu, &vector)) {
 		vmx_vmcs_sipi_state(cpu, vector);
+		/* This NMI may have been the guest's, the kick still pending. */
+		cpu->arch.vmx.drop_nmi = !init;
 		return;
 	}
 	if (!init)
 		cpu->arch.vmx.nmi_pending = true;
 }
 
-static void vmx_handle_exception_nmi(struct per_cpu *cpu)
+/*
+ * The kick NMI can also reach this CPU while it is in the hypervisor,
+ * where the host IDT takes it (VMX has no GIF to hold it): look for a
+ * pending kick before every entry as well.  After an NMI exit, NMIs stay
+ * blocked until the entry, so the kick's NMI then arrives right after it:
+ * drop_nmi makes the first exit swallow it.  Only an NMI landing between
+ * this check and VMRESUME goes unseen (docs/vmx.md).
+ */
+static void vmx_check_kick(struct per_cpu *cpu, bool nmi_exit)
+{
+	u8 vector;
+
+	if (!smp_nmi_was_init(cpu, &vector))
+		return;
+	vmx_vmcs_sipi_state(cpu, vector);
+	cpu->arch.vmx.drop_nmi = nmi_exit;
+}
+
+static bool exit_is_nmi(u32 basic)
+{
+	return basic == EXIT_EXCEPTION_NMI &&
+	       (vmcs_read(VMCS_EXIT_INTR_INFO) & (INTR_INFO_VALID | 7U << 8)) ==
+	       (INTR_INFO_VALID | INTR_TYPE_NMI);
+}
+
+static void vmx_handle_exception_nmi(struct per_cpu *cpu, bool drop)
 {
 	u64 info = vmcs_read(VMCS_EXIT_INTR_INFO);
 
-	if ((info & INTR_INFO_VALID) && (info & (7U << 8)) == INTR_TYPE_NMI) {
-		vmx_handle_nmi(cpu, false);
+	if (exit_is_nmi(EXIT_EXCEPTION_NMI)) {
+		vmx_handle_nmi(cpu, false, drop);
 		return;
 	}
 	log_ratelimited(vmx_warned, "vmx: cpu%u: unexpected exception exit "
@@ -212,20 +271,19 @@ static bool exit_is_vmx_insn(u32 basic)
 	return false;
 }
 
-static void vmx_dispatch(struct per_cpu *cpu, u32 basic)
+static void vmx_dispatch(struct per_cpu *cpu, u32 basic, bool drop_nmi)
 {
 	switch (basic) {
 	case EXIT_EXCEPTION_NMI:
-		vmx_handle_exception_nmi(cpu);
+		vmx_handle_exception_nmi(cpu, drop_nmi);
 		break;
 	case EXIT_INIT:
-		vmx_handle_nmi(cpu, true);
+		vmx_handle_nmi(cpu, true, false);
 		break;
 	case EXIT_NMI_WINDOW:
 		break;	/* vmx_deliver_events injects the pending NMI */
 	case EXIT_CPUID:
-		hv_handle_cpuid(cpu);
-		vmx_skip(cpu);
+		vmx_handle_cpuid(cpu);
 		break;
 	case EXIT_IO:
 		vmx_handle_io(cpu);
@@ -377,6 +435,7 @@ void vmx_handle_exit(struct per_cpu *cpu)
 {
 	u32 reason = (u32)vmcs_read(VMCS_EXIT_REASON);
 	u32 basic = reason & EXIT_REASON_BASIC;
+	bool drop_nmi = cpu->arch.vmx.drop_nmi;
 	u64 rsp, rip, rflags;
 
 	if (reason & EXIT_REASON_ENTRY_FAIL)
@@ -387,7 +446,9 @@ void vmx_handle_exit(struct per_cpu *cpu)
 	vmx_save_idt_vectoring(cpu);
 	vmx_restore_nmi_blocking(cpu, basic);
 	hv_count_exit(cpu, exit_index(reason));
-	vmx_dispatch(cpu, basic);
+	cpu->arch.vmx.drop_nmi = false;
+	vmx_dispatch(cpu, basic, drop_nmi);
+	vmx_check_kick(cpu, exit_is_nmi(basic));
 	if (cpu->arch.vmx.flush_ept) {
 		cpu->arch.vmx.flush_ept = false;
 		vmx_flush_ept();

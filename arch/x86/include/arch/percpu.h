@@ -25,6 +25,7 @@ struct vmx_cpu {
 	u32 event_len;		/* instruction length for software events */
 	bool nmi_pending;	/* a guest NMI waits for its window */
 	bool flush_ept;		/* INVEPT before the next entry */
+	bool drop_nmi;		/* an NMI first thing after a restart: the kick's */
 };
 
 struct arch_cpu {
