@@ -11,11 +11,10 @@ calls libcrypto's EVP_aes_256_xts directly.)
 import ctypes
 import ctypes.util
 import os
-import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
+import pytest
 
-from hvtest import LOG_ROOT, boot, conf_text, initrd_with  # noqa: E402
+from hvtest import LOG_ROOT, boot, conf_text, initrd_with
 
 SLOT = "00:04.0"
 # OVMF puts 64-bit BARs at the top of the physical address space (896 GiB
@@ -83,13 +82,19 @@ def check_range(img, key, lba, plain):
             f"sector {lba + i} does not decrypt"
 
 
-def test_nvme_range_is_encrypted_on_disk():
-    img, key, key_path, args = make_disk("nvme-crypt")
+# One CPU: with two, a completion's interrupt can reach the other CPU
+# before thinvisor has copied the completion into the guest's queue, and
+# Linux then finds it only by its 60 s timeout poll (docs/storage.md,
+# "Not done"); the data stays correct (measured: passes in ~80 s).
+@pytest.mark.parametrize("smp", [1])
+def test_nvme_range_is_encrypted_on_disk(smp):
+    name = f"nvme-crypt-smp{smp}"
+    img, key, key_path, args = make_disk(name)
     conf = conf_text(test="nvmecrypt") + (
         f"vmm.driver.pci = slot={SLOT}, driver=nvme_crypt\n"
         f"storage.encrypt = slot={SLOT}, nsid=1, lba=2048-*, "
         "keyfile=\\EFI\\BOOT\\disk.key\n")
-    with boot("nvme-crypt", conf, smp=1, extra_args=args, cpu=CPU,
+    with boot(name, conf, smp=smp, extra_args=args, cpu=CPU,
               extras=[f"{key_path}=/EFI/BOOT/disk.key"],
               initrd=initrd_with(["nvme"])) as vm:
         vm.wait_for(r"TV-TEST: nvmecrypt (PASS|FAIL.*)", timeout=300)
