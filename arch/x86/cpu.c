@@ -174,6 +174,21 @@ unsigned int cpu_phys_bits(void)
 	return r.eax & 0xff;
 }
 
+/*
+ * How much physical address space the nested and host page tables map.
+ * Firmware puts 64-bit BARs high (OVMF: near the top of a 40-bit space),
+ * so with 1 GiB pages we map the whole physical address space the CPU
+ * reports, up to 16 TiB (32 page-directory-pointer tables).  Without them
+ * (2 MiB pages: 4 KiB of tables per GiB) we stop at 512 GiB.
+ */
+u64 arch_phys_cover(u64 top, bool large_1g)
+{
+	unsigned int bits = MIN(cpu_phys_bits(), large_1g ? 44u : 39u);
+	u64 cover = 1ULL << bits;
+
+	return MAX(cover, ALIGN_UP(top, 1ULL << 30));
+}
+
 int arch_select(const struct hv_arch_ops **ops)
 {
 	struct cpuid_regs r;

@@ -93,20 +93,10 @@ static int svm_mmio_intercept(u64 base, u64 size)
 	return err;
 }
 
-static u64 guest_map_cover(u64 top, bool large_1g)
-{
-	unsigned int bits = MIN(cpu_phys_bits(), 39u);
-
-	/* With 1 GiB pages, covering the whole physical space is cheap. */
-	if (large_1g)
-		return 1ULL << bits;
-	return ALIGN_UP(MAX(top, 64ULL << 30), 1ULL << 30);
-}
-
 static int svm_global_init(u64 top)
 {
 	bool large_1g = cpu_has_1g_pages();
-	u64 cover = guest_map_cover(top, large_1g);
+	u64 cover = arch_phys_cover(top, large_1g);
 	unsigned int i;
 	int err;
 

@@ -204,16 +204,6 @@ static int vmx_mmio_intercept(u64 base, u64 size)
 	return err;
 }
 
-static u64 guest_map_cover(u64 top, bool large_1g)
-{
-	unsigned int bits = MIN(cpu_phys_bits(), 39u);
-
-	/* With 1 GiB pages, covering the whole physical space is cheap. */
-	if (large_1g)
-		return 1ULL << bits;
-	return ALIGN_UP(MAX(top, 64ULL << 30), 1ULL << 30);
-}
-
 static int vmx_global_init(u64 top)
 {
 	struct vmx_caps *c = &vmx_caps;
@@ -226,7 +216,7 @@ static int vmx_global_init(u64 top)
 	if (err)
 		return err;
 	ept_1g = c->ept_vpid & EPT_CAP_1G;
-	cover = guest_map_cover(top, ept_1g);
+	cover = arch_phys_cover(top, ept_1g);
 	io_bitmap = pages_alloc(2, &c->io_bitmap_pa);
 	msr_bitmap = page_alloc(&c->msr_bitmap_pa);
 	if (!io_bitmap || !msr_bitmap)
