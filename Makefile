@@ -149,7 +149,8 @@ guest: kernel initramfs
 # An ESP image with the default tools/esp/thinvisor.conf, for QEMU or a USB stick.
 esp: all guest
 	scripts/mkesp.sh --out $(BUILD)/esp.img --efi $(BUILD)/thinvisor.efi \
-		--elf $(BUILD)/thinvisor.elf --conf tools/esp/thinvisor.conf
+		--elf $(BUILD)/thinvisor.elf --conf tools/esp/thinvisor.conf \
+		--extra $(BUILD)/dbgsh.efi=/EFI/BOOT/dbgsh.efi
 
 test-integration: all guest
 	/usr/bin/python3 -m pytest -o cache_dir=$(BUILD)/pytest-cache -v tests/integration

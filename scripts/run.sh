@@ -47,7 +47,8 @@ if [[ -z $conf ]]; then
 fi
 esp=(--out "$dir/esp.img" --startup-args "iomem=relaxed${test:+ tv.test=$test}")
 if ((hv)); then
-	esp+=(--efi build/thinvisor.efi --elf build/thinvisor.elf --conf "$conf")
+	esp+=(--efi build/thinvisor.efi --elf build/thinvisor.elf --conf "$conf"
+	      --extra build/dbgsh.efi=/EFI/BOOT/dbgsh.efi)
 fi
 scripts/mkesp.sh "${esp[@]}"
 

@@ -18,6 +18,9 @@ def test_guest_runs_under_thinvisor():
         vm.wait_for(r"tv-info: hypervisor signature 'thinvisorVMM'")
         vm.wait_for(r"TV-TEST: status (PASS|FAIL.*)", timeout=60)
         assert vm.search(r"TV-TEST: status PASS"), vm.tails()
+        # thinvisor-log printed the hypervisor's log ring in the guest
+        # (COM1 is the guest's console: the banner there came through it).
+        assert vm.search(BANNER, log="com1"), vm.tails()
         # dump_exits printed the counters to COM2: the guest really runs
         # under us and its CPUID and MSR accesses exit.
         total = vm.wait_for(r"exits: cpu0 total (\d+)", log="com2")
