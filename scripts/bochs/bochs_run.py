@@ -7,10 +7,11 @@ bochsrc.in into a work directory and starts Bochs there with the
 debugger's "continue" as its only command (Debian's Bochs has the debugger
 built in and would otherwise wait at its prompt).
 
-COM2 (the hypervisor's log) goes straight to com2.log.  COM1 (the guest's
-console) is a TCP socket Bochs serves on localhost; we connect to it at
-once (Bochs waits for that before it runs), copy everything it prints to
-com1.log and can type into the guest with send().  wait_for() works like
+COM1 (the guest's console) and COM2 (the hypervisor's log) are TCP
+sockets Bochs serves on localhost; we connect to them at once (Bochs waits
+for that before it runs) and copy what they print to com1.log and
+com2.log as it comes (Bochs's own file mode buffers its output until it
+exits).  send() types into the guest's console; wait_for() works like
 expect on either log.  Only the Bochs process started here is ever
 stopped.
 
@@ -62,7 +63,7 @@ class Bochs:
                        "MEGS": str(megs), "IPS": str(ips),
                        "RESET_ON_TF": "1" if reset_on_triple_fault else "0"}
         self.proc = None
-        self.sock = None
+        self.socks = {}
         self.started = None
         self._cursor = dict.fromkeys(LOGS, 0)
 
@@ -70,7 +71,8 @@ class Bochs:
         return self.workdir / name
 
     def _write_config(self):
-        self.fields["COM1_PORT"] = str(free_port())
+        for log in LOGS:
+            self.fields[log.upper() + "_PORT"] = str(free_port())
         text = (HERE / "bochsrc.in").read_text()
         text = re.sub(r"@([A-Z0-9_]+)@", lambda m: self.fields[m.group(1)], text)
         self.path("bochsrc").write_text(text)
@@ -89,31 +91,33 @@ class Bochs:
             cwd=self.workdir, stdin=subprocess.DEVNULL,
             stdout=open(self.path("bochs.out"), "wb"),
             stderr=subprocess.STDOUT, start_new_session=True)
-        self._connect_com1()
+        for log in LOGS:	# Bochs opens them in this order
+            self._connect(log)
         return self
 
-    def _connect_com1(self, timeout=30):
-        port = int(self.fields["COM1_PORT"])
+    def _connect(self, log, timeout=30):
+        port = int(self.fields[log.upper() + "_PORT"])
         deadline = time.monotonic() + timeout
         while True:
             try:
-                self.sock = socket.create_connection(("127.0.0.1", port), 1)
+                sock = socket.create_connection(("127.0.0.1", port), 1)
                 break
             except OSError:
                 if not self.running() or time.monotonic() > deadline:
                     self.kill()
-                    raise BochsTimeout("Bochs did not open COM1 on port "
+                    raise BochsTimeout(f"Bochs did not open {log} on port "
                                        f"{port}\n" + self.tails())
                 time.sleep(0.1)
-        self.sock.settimeout(None)
-        log = open(self.path("com1.log"), "wb")
-        threading.Thread(target=_copy, args=(self.sock, log), daemon=True).start()
+        sock.settimeout(None)
+        self.socks[log] = sock
+        out = open(self.path(log + ".log"), "wb")
+        threading.Thread(target=_copy, args=(sock, out), daemon=True).start()
 
     def kill(self):
         """Stops the Bochs started here (its own process group); idempotent."""
-        if self.sock:
-            self.sock.close()
-            self.sock = None
+        for sock in self.socks.values():
+            sock.close()
+        self.socks.clear()
         if not self.proc or self.proc.poll() is not None:
             return
         for sig in (signal.SIGTERM, signal.SIGKILL):
@@ -175,7 +179,8 @@ class Bochs:
 
     def send(self, data):
         """Types data (str or bytes) into the guest's console (COM1)."""
-        self.sock.sendall(data.encode() if isinstance(data, str) else data)
+        self.socks["com1"].sendall(data.encode() if isinstance(data, str)
+                                   else data)
 
     def tails(self, n=30):
         out = []

@@ -29,10 +29,13 @@ LOG_DIR = os.path.join(rig.BUILD, "test-logs", "test_bochs")
 SCALE = rig.TIMEOUT_SCALE
 BOOT_TIMEOUT = 900 * SCALE	# Linux to its shell, 2 CPUs: ~3 min here
 CMD_TIMEOUT = 300 * SCALE
+# apic_trap_always: keep intercepting INIT/SIPI after boot, so that
+# test_cpu_reinit can take a CPU offline and back (the NMI kick path).
 CONF = """boot.next_args = console=ttyS0 iomem=relaxed
 log.serial     = 0x2f8
 vmm.memory     = 32
 vmm.enable     = 1
+vmm.apic_trap_always = 1
 """
 FAILS = r"panic|VM entry failed|VMLAUNCH/VMRESUME failed|Kernel panic"
 
@@ -100,3 +103,15 @@ def test_two_cpus(vm):
     assert guest_run(vm, "cpus", "test $(grep -c ^processor /proc/cpuinfo) = 2") == 0
     assert guest_run(vm, "smp", "sh /tests/smp.sh") == 0
     assert vm.search(r"^exits: cpu1 +cpuid +\d+", "com2"), vm.tails()
+
+
+def test_cpu_reinit(vm):
+    """Offline/online of CPU 1: the guest's INIT reaches the running AP as
+    an NMI kick, the AP waits in the hypervisor for the SIPI and restarts
+    in real mode at its vector."""
+    cpu1 = "/sys/devices/system/cpu/cpu1/online"
+    assert guest_run(vm, "offline", f"echo 0 > {cpu1}") == 0
+    assert guest_run(vm, "online", f"echo 1 > {cpu1}") == 0
+    vm.wait_for(r"^smp: cpu1: guest restarts it at [0-9a-f]+:0000", "com2",
+                timeout=CMD_TIMEOUT, fail=FAILS)
+    assert guest_run(vm, "both", "grep -qx 0-1 /sys/devices/system/cpu/online") == 0
