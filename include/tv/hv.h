@@ -80,11 +80,11 @@ unsigned int this_cpu_id(void);
 /* Resets the whole machine (guest reboot request, debug shell). */
 void hv_reboot(void) __attribute__((noreturn));
 /*
- * A guest microcode update: the MSR write with the update's guest-linear
- * address, copied and applied on this CPU (core/microcode.c).  0 or the
- * error to turn into #GP.
+ * A guest AMD microcode update: the PATCH_LOADER write with the patch's
+ * guest-linear address, copied and applied on this CPU
+ * (core/microcode.c).  0 or the error to turn into #GP.
  */
-int microcode_guest_update(struct per_cpu *cpu, u32 msr, u64 gva, bool intel);
+int microcode_guest_update(struct per_cpu *cpu, u32 msr, u64 gva);
 /* wrmsr that returns -EFAULT instead of faulting (arch/x86/entry.S). */
 int arch_wrmsr_safe(u32 msr, u64 val);
 /* The debug shell's guest call (core/dbgsh.c). */

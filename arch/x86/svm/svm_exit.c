@@ -130,7 +130,7 @@ static int svm_msr_write(struct per_cpu *cpu, struct vmcb *v, u32 msr, u64 val)
 		/* Nested under KVM this MSR reads but cannot be written. */
 		return wrmsr_safe(msr, val);
 	case MSR_PATCH_LOADER:
-		return microcode_guest_update(cpu, msr, val, false);
+		return microcode_guest_update(cpu, msr, val);
 	}
 	return wrmsr_safe(msr, val);
 }

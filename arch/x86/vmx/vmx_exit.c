@@ -20,10 +20,6 @@
 #include <arch/vmx.h>
 
 #define EXIT_IDX_OTHER	(EXIT_COUNTERS - 1)
-#define CPUID1_ECX_OSXSAVE	BIT(27)
-#define CPUID7_ECX_OSPKE	BIT(4)
-#define X86_CR4_OSXSAVE		BIT(18)
-#define X86_CR4_PKE		BIT(22)
 
 static u32 vmx_warned;
 
@@ -85,29 +81,10 @@ void vmx_skip(struct per_cpu *cpu)
 			   ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
 }
 
-/*
- * CPUID runs in the host, so its OS-enabled bits show the host's CR4, not
- * the guest's: CPUID.1:ECX.OSXSAVE mirrors CR4.OSXSAVE, CPUID.7.0:ECX.OSPKE
- * mirrors CR4.PKE (SDM vol.2A, CPUID).  A guest that turned XSAVE off
- * (Linux does on an inconsistent XSAVE layout) must not be told to use
- * XGETBV, which would #UD.
- */
+/* core/cpuid.c also mirrors the guest's CR4 into OSXSAVE/OSPKE. */
 static void vmx_handle_cpuid(struct per_cpu *cpu)
 {
-	u64 *g = cpu->guest.gpr;
-	u32 leaf = (u32)g[GPR_RAX], sub = (u32)g[GPR_RCX];
-	u64 cr4;
-
 	hv_handle_cpuid(cpu);
-	if (leaf == 1 || (leaf == 7 && sub == 0)) {
-		cr4 = vmcs_read(VMCS_GUEST_CR4);
-		if (leaf == 1)
-			g[GPR_RCX] = (g[GPR_RCX] & ~CPUID1_ECX_OSXSAVE) |
-				     ((cr4 & X86_CR4_OSXSAVE) ? CPUID1_ECX_OSXSAVE : 0);
-		else
-			g[GPR_RCX] = (g[GPR_RCX] & ~CPUID7_ECX_OSPKE) |
-				     ((cr4 & X86_CR4_PKE) ? CPUID7_ECX_OSPKE : 0);
-	}
 	vmx_skip(cpu);
 }
 
