@@ -153,7 +153,8 @@ esp: all guest
 		--extra $(BUILD)/dbgsh.efi=/EFI/BOOT/dbgsh.efi
 
 test-integration: all guest
-	/usr/bin/python3 -m pytest -o cache_dir=$(BUILD)/pytest-cache -v tests/integration
+	/usr/bin/python3 -m pytest -o cache_dir=$(BUILD)/pytest-cache -v tests/integration \
+		--ignore=tests/integration/test_bochs.py	# run by test-bochs
 
 # Everything, after installing what is missing; CI runs exactly this.
 test:
