@@ -5,7 +5,7 @@
  * IPIs, which arch/x86/apic.c intercepts and hands here.  We never let a
  * guest SIPI through: it would start the AP at guest code outside the
  * hypervisor.  Instead the hypervisor starts the AP itself at its own
- * trapoline (arch/x86/trampoline.S, in a reserved page below 1 MiB), the AP
+ * trampoline (arch/x86/trampoline.S, in a reserved page below 1 MiB), the AP
  * enters ap_entry, virtualizes itself and only then starts the guest's code
  * in real mode at the guest's SIPI vector — the state a real SIPI gives.
  *
