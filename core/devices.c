@@ -7,21 +7,13 @@
 #include <tv/env.h>
 #include <tv/hv.h>
 
-static int hidden_port(struct per_cpu *cpu, u16 port, unsigned int size,
-		       bool write, u32 *val, void *ctx)
-{
-	if (!write)
-		*val = 0xffffffff;
-	return 0;
-}
-
 int hv_devices_init(void)
 {
 	int err;
 
 	if (!hv_config.log_serial)
 		return 0;
-	err = io_register(hv_config.log_serial, 8, hidden_port, NULL);
+	err = io_register(hv_config.log_serial, 8, io_absent_device, NULL);
 	if (!err)
 		log_printf("serial: %x-%x hidden from the guest\n",
 			   hv_config.log_serial, hv_config.log_serial + 7);

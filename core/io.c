@@ -40,6 +40,14 @@ int io_register(u16 port, u16 count, io_handler_fn fn, void *ctx)
 	return 0;
 }
 
+int io_absent_device(struct per_cpu *cpu, u16 port, unsigned int size,
+		     bool write, u32 *val, void *ctx)
+{
+	if (!write)
+		*val = 0xffffffff;	/* a floating bus */
+	return 0;
+}
+
 bool io_dispatch(struct per_cpu *cpu, u16 port, unsigned int size,
 		 bool write, u32 *val)
 {

@@ -22,14 +22,6 @@ static const struct pci_driver_desc *const pci_drivers[] = {
 	&pci_driver_nvme_crypt,
 };
 
-static int hidden_io(struct per_cpu *cpu, u16 port, unsigned int size,
-		     bool write, u32 *val, void *ctx)
-{
-	if (!write)
-		*val = 0xffffffff;
-	return 0;
-}
-
 void pci_conceal_resources(struct pci_device *d)
 {
 	unsigned int i;
@@ -45,7 +37,7 @@ void pci_conceal_resources(struct pci_device *d)
 		if (!bar->size || !bar->addr)
 			continue;
 		if (bar->kind == PCI_BAR_IO && bar->addr + bar->size <= 0x10000)
-			io_register((u16)bar->addr, (u16)bar->size, hidden_io, NULL);
+			io_register((u16)bar->addr, (u16)bar->size, io_absent_device, NULL);
 		else if ((bar->kind == PCI_BAR_MEM32 || bar->kind == PCI_BAR_MEM64) &&
 			 !mem_add_private(base, size))
 			guest_map_hide(base, size);

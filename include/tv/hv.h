@@ -51,6 +51,10 @@ bool hv_canary_intact(void);
 typedef int (*io_handler_fn)(struct per_cpu *cpu, u16 port, unsigned int size,
 			     bool write, u32 *val, void *ctx);
 int io_register(u16 port, u16 count, io_handler_fn fn, void *ctx);
+/* Handler for ports that must look unpopulated: reads all ones, writes
+ * dropped (the hidden log UART, a concealed device's I/O BARs). */
+int io_absent_device(struct per_cpu *cpu, u16 port, unsigned int size,
+		     bool write, u32 *val, void *ctx);
 /* Dispatches a guest port access; false if no handler claims it. */
 bool io_dispatch(struct per_cpu *cpu, u16 port, unsigned int size,
 		 bool write, u32 *val);

@@ -75,10 +75,7 @@ static int msrpm_set(u32 msr, bool read, bool write)
 
 static int svm_io_intercept(u16 port, u16 count)
 {
-	u32 p;
-
-	for (p = port; p < (u32)port + count; p++)
-		iopm[p / 8] |= 1 << (p % 8);
+	bitmap_set_range(iopm, port, count);
 	return 0;
 }
 

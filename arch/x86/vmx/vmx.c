@@ -187,10 +187,7 @@ static int vmx_feature_control(void)
 
 static int vmx_io_intercept(u16 port, u16 count)
 {
-	u32 p;
-
-	for (p = port; p < (u32)port + count; p++)
-		io_bitmap[p / 8] |= 1 << (p % 8);
+	bitmap_set_range(io_bitmap, port, count);
 	return 0;
 }
 
