@@ -103,6 +103,11 @@ bool guest_map_accessible(u64 gpa, bool write)
 	return write ? (perms & PT_W) : (perms & PT_R);
 }
 
+bool guest_map_covers(u64 base, u64 size)
+{
+	return base + size >= base && base + size <= guest_map_top;
+}
+
 u64 guest_map_zero_page(void)
 {
 	return zero_page_pa;

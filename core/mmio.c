@@ -10,9 +10,21 @@
  * guest reads zeros without exits; a write faults here and is dropped: the
  * instruction is skipped as if the store had gone to a bus with nothing on
  * it (string stores drop the elements that fall in the faulting page).
+ *
+ * A handler that covers part of a PCI BAR moves with the BAR (mmio_move,
+ * called from drivers/pci when the guest reprograms it).  A BAR the guest
+ * puts where we cannot trap it - over our own memory, past the guest map,
+ * unaligned - leaves its handler "parked": trapped nowhere, which is safe
+ * because the guest cannot reach the device there either.
+ *
+ * Lock: mmio_lock guards the table (entries are only added; a move
+ * rewrites base/parked in place).  Lookups copy the entry under the lock
+ * and call the handler without it.
  */
 #include <tv/env.h>
 #include <tv/hv.h>
+#include <tv/guest_map.h>
+#include <tv/spinlock.h>
 #include <tv/x86_decode.h>
 #include <tv/x86_emulate.h>
 
@@ -23,10 +35,12 @@ struct mmio_handler {
 	u64 size;
 	mmio_handler_fn fn;
 	void *ctx;
+	bool parked;		/* base is not trappable: no trap, no lookup */
 };
 
 static struct mmio_handler mmio_handlers[MMIO_HANDLERS_MAX];
 static unsigned int mmio_nhandlers;
+static spinlock_t mmio_lock;
 static u32 mmio_warned;
 
 int mmio_register(u64 base, u64 size, mmio_handler_fn fn, void *ctx)
@@ -36,28 +50,100 @@ int mmio_register(u64 base, u64 size, mmio_handler_fn fn, void *ctx)
 
 	if (!size || (base | size) & 0xfff || base + size < base)
 		return -EINVAL;
-	if (mmio_nhandlers == MMIO_HANDLERS_MAX)
-		return -ENOSPC;
-	err = arch->mmio_intercept(base, size);
-	if (err)
-		return err;
-	h = &mmio_handlers[mmio_nhandlers++];
-	h->base = base;
-	h->size = size;
-	h->fn = fn;
-	h->ctx = ctx;
-	return 0;
+	spin_lock(&mmio_lock);
+	err = mmio_nhandlers == MMIO_HANDLERS_MAX ? -ENOSPC :
+	      arch->mmio_intercept(base, size, true);
+	if (!err) {
+		h = &mmio_handlers[mmio_nhandlers];
+		*h = (struct mmio_handler){ .base = base, .size = size,
+					    .fn = fn, .ctx = ctx };
+		mmio_nhandlers++;
+	}
+	spin_unlock(&mmio_lock);
+	return err;
 }
 
-static struct mmio_handler *mmio_find(u64 gpa)
+static bool mmio_overlap(u64 a, u64 na, u64 b, u64 nb)
+{
+	return a < b + nb && b < a + na;
+}
+
+/* Untraps a handler's range but what other handlers still cover. */
+static void mmio_release(const struct mmio_handler *moving)
 {
 	unsigned int i;
 
-	for (i = 0; i < mmio_nhandlers; i++)
-		if (gpa >= mmio_handlers[i].base &&
-		    gpa - mmio_handlers[i].base < mmio_handlers[i].size)
-			return &mmio_handlers[i];
-	return NULL;
+	arch->mmio_intercept(moving->base, moving->size, false);
+	for (i = 0; i < mmio_nhandlers; i++) {
+		const struct mmio_handler *h = &mmio_handlers[i];
+
+		if (h != moving && !h->parked &&
+		    mmio_overlap(h->base, h->size, moving->base, moving->size))
+			arch->mmio_intercept(h->base, h->size, true);
+	}
+}
+
+static bool mmio_trappable(u64 base, u64 size)
+{
+	return !(base & 0xfff) && base + size > base &&
+	       guest_map_covers(base, size) && !mem_is_hypervisor(base, size);
+}
+
+static int mmio_move_one(struct mmio_handler *h, u64 new_base)
+{
+	int err;
+
+	if (!h->parked)
+		mmio_release(h);
+	h->base = new_base;
+	h->parked = true;
+	if (!mmio_trappable(new_base, h->size))
+		return -ERANGE;
+	err = arch->mmio_intercept(new_base, h->size, true);
+	if (err)
+		return err;
+	h->parked = false;
+	return 0;
+}
+
+int mmio_move(u64 old_first, u64 old_size, u64 new_first)
+{
+	int err = 0, moved = 0;
+	unsigned int i;
+
+	spin_lock(&mmio_lock);
+	for (i = 0; i < mmio_nhandlers; i++) {
+		struct mmio_handler *h = &mmio_handlers[i];
+		int r;
+
+		if (h->base < old_first || h->base - old_first >= old_size)
+			continue;
+		r = mmio_move_one(h, h->base - old_first + new_first);
+		if (r && (!err || err == -ERANGE))
+			err = r;
+		moved++;
+	}
+	spin_unlock(&mmio_lock);
+	return err ? err : moved;
+}
+
+/* A copy of the handler covering gpa; false if none (or parked). */
+static bool mmio_find(u64 gpa, struct mmio_handler *out)
+{
+	bool found = false;
+	unsigned int i;
+
+	spin_lock(&mmio_lock);
+	for (i = 0; i < mmio_nhandlers && !found; i++) {
+		const struct mmio_handler *h = &mmio_handlers[i];
+
+		if (!h->parked && gpa >= h->base && gpa - h->base < h->size) {
+			*out = *h;
+			found = true;
+		}
+	}
+	spin_unlock(&mmio_lock);
+	return found;
 }
 
 static int mmio_decode(struct per_cpu *cpu, struct x86_insn *insn)
@@ -121,21 +207,21 @@ static void mmio_drop_write(struct per_cpu *cpu, u64 gpa)
 static int emu_mmio_read(void *ctx, u64 gpa, unsigned int size, u64 *val)
 {
 	struct per_cpu *cpu = ctx;
-	struct mmio_handler *h = mmio_find(gpa);
+	struct mmio_handler h;
 
-	if (!h)
+	if (!mmio_find(gpa, &h))
 		return -EFAULT;
-	return h->fn(cpu, gpa, size, false, val, h->ctx);
+	return h.fn(cpu, gpa, size, false, val, h.ctx);
 }
 
 static int emu_mmio_write(void *ctx, u64 gpa, unsigned int size, u64 val)
 {
 	struct per_cpu *cpu = ctx;
-	struct mmio_handler *h = mmio_find(gpa);
+	struct mmio_handler h;
 
-	if (!h)
+	if (!mmio_find(gpa, &h))
 		return -EFAULT;
-	return h->fn(cpu, gpa, size, true, &val, h->ctx);
+	return h.fn(cpu, gpa, size, true, &val, h.ctx);
 }
 
 static int emu_mem_read(void *ctx, u64 gva, void *buf, unsigned int size)
@@ -186,6 +272,8 @@ static void mmio_emulate(struct per_cpu *cpu, u64 gpa)
 
 void mmio_handle_fault(struct per_cpu *cpu, u64 gpa, bool write, bool fetch)
 {
+	struct mmio_handler h;
+
 	if (mem_is_hypervisor(gpa, 1)) {
 		if (write && !fetch) {
 			mmio_drop_write(cpu, gpa);
@@ -197,8 +285,12 @@ void mmio_handle_fault(struct per_cpu *cpu, u64 gpa, bool write, bool fetch)
 		arch->inject_exception(cpu, X86_EXC_GP, true, 0, 0);
 		return;
 	}
-	if (mmio_find(gpa) && !fetch) {
+	if (mmio_find(gpa, &h) && !fetch) {
 		mmio_emulate(cpu, gpa);
+		return;
+	}
+	if (!fetch && guest_map_accessible(gpa, write)) {
+		/* A BAR moved away meanwhile (mmio_move): just run it again. */
 		return;
 	}
 	log_ratelimited(mmio_warned, "mmio: unexpected nested fault at %llx "

@@ -4,6 +4,7 @@
  *   tv-devmem read ADDR LEN         -> addr=.. len=.. read=N nonzero=M
  *                                      then a hex dump of the first 64 bytes
  *   tv-devmem write ADDR LEN BYTE   -> addr=.. len=.. written=N
+ *   tv-devmem peek32 ADDR           -> addr=.. value=0x........
  *
  * It uses lseek() + read()/write(), never mmap(), so the access goes
  * through the kernel's own copy routines (read_mem/write_mem) - the path
@@ -12,6 +13,10 @@
  * ranges are allowed and, under CONFIG_IO_STRICT_DEVMEM, only with
  * iomem=relaxed on the kernel command line; a refused access reports
  * the errno (EPERM).  Exit status 0 only when the whole range was done.
+ *
+ * read() of /dev/mem stops at the end of RAM, so device registers above
+ * it (a 64-bit BAR) are read with peek32: one aligned 32-bit load through
+ * an uncached mmap() of /dev/mem, the way a driver reads a register.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define CHUNK	(64 * 1024)
@@ -139,10 +145,40 @@ static int do_write(uint64_t addr, uint64_t len, unsigned char byte)
 	return done == len ? 0 : 1;
 }
 
+static int do_peek32(uint64_t addr)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t base = addr & ~(uint64_t)(page - 1);
+	volatile uint32_t *reg;
+	void *map;
+	int fd;
+
+	if (addr & 3)
+		return 2;
+	fd = open("/dev/mem", O_RDONLY | O_SYNC);
+	if (fd < 0) {
+		perror("tv-devmem: /dev/mem");
+		return 1;
+	}
+	map = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, (off_t)base);
+	close(fd);
+	if (map == MAP_FAILED) {
+		printf("tv-devmem: addr=0x%llx error=%s\n",
+		       (unsigned long long)addr, strerror(errno));
+		return 1;
+	}
+	reg = (volatile uint32_t *)((char *)map + (addr - base));
+	printf("tv-devmem: addr=0x%llx value=0x%08x\n",
+	       (unsigned long long)addr, *reg);
+	munmap(map, page);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: tv-devmem read ADDR LEN\n"
-			"       tv-devmem write ADDR LEN BYTE\n");
+			"       tv-devmem write ADDR LEN BYTE\n"
+			"       tv-devmem peek32 ADDR\n");
 	return 2;
 }
 
@@ -150,6 +186,9 @@ int main(int argc, char **argv)
 {
 	uint64_t addr, len, byte;
 
+	if (argc == 3 && !strcmp(argv[1], "peek32") &&
+	    !parse_u64(argv[2], &addr))
+		return do_peek32(addr);
 	if (argc < 4 || parse_u64(argv[2], &addr) || parse_u64(argv[3], &len))
 		return usage();
 	if (!strcmp(argv[1], "read") && argc == 4)

@@ -181,13 +181,18 @@ unsigned int cpu_phys_bits(void)
  * reports, up to 16 TiB (32 page-directory-pointer tables).  Without them
  * (2 MiB pages: 4 KiB of tables per GiB) we stop at 512 GiB.
  */
-/* Sets bits first..first+count-1 of an intercept bitmap (IOPM, I/O bitmaps). */
-void bitmap_set_range(u8 *map, u32 first, u32 count)
+/* Sets (on) or clears bits first..first+count-1 of an intercept bitmap
+ * (IOPM, I/O bitmaps). */
+void bitmap_assign_range(u8 *map, u32 first, u32 count, bool on)
 {
 	u32 b;
 
-	for (b = first; b < first + count; b++)
-		map[b / 8] |= 1 << (b % 8);
+	for (b = first; b < first + count; b++) {
+		if (on)
+			map[b / 8] |= 1 << (b % 8);
+		else
+			map[b / 8] &= ~(1 << (b % 8));
+	}
 }
 
 u64 arch_phys_cover(u64 top, bool large_1g)

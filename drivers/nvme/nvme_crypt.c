@@ -44,8 +44,10 @@
 struct nvme_crypt_dev {
 	struct nvme_ctrl ctrl;
 	struct nvme_env env;
-	spinlock_t lock;		/* the whole ctrl */
-	volatile u8 *bar;
+	spinlock_t lock;		/* the whole ctrl, bar */
+	volatile u8 *bar;		/* NULL while parked (nvme_bar_moved) */
+	u32 trap_size;
+	const struct pci_device *pdev;
 	u8 bus, dev, fn;
 };
 
@@ -57,11 +59,14 @@ static struct nvme_crypt_dev devs[NVME_CRYPT_DEVS];
 static u32 ndevs;
 
 static const char *const no_options[] = { NULL };
+static void nvme_bar_moved(struct pci_device *p, unsigned int slot, u64 old,
+			   bool usable);
 
 const struct pci_driver_desc pci_driver_nvme_crypt = {
 	.name = "nvme_crypt",
 	.options = no_options,
 	.device = "class_code=010802",
+	.bar_moved = nvme_bar_moved,
 };
 
 /* Puts `slot=..., driver=nvme_crypt` first for every configured slot. */
@@ -153,6 +158,8 @@ static u64 hv_reg_read(void *ctx, u32 off, unsigned int size)
 {
 	struct nvme_crypt_dev *d = ctx;
 
+	if (!d->bar)
+		return ~0ULL;	/* parked: nothing decodes there for us */
 	if (size == 8)
 		return *(volatile u64 *)(d->bar + off);
 	return *(volatile u32 *)(d->bar + off);
@@ -162,6 +169,8 @@ static void hv_reg_write(void *ctx, u32 off, unsigned int size, u64 val)
 {
 	struct nvme_crypt_dev *d = ctx;
 
+	if (!d->bar)
+		return;
 	if (size == 8)
 		*(volatile u64 *)(d->bar + off) = val;
 	else
@@ -195,15 +204,44 @@ static int nvme_mmio(struct per_cpu *cpu, u64 gpa, unsigned int size,
 		     bool write, u64 *val, void *ctx)
 {
 	struct nvme_crypt_dev *d = ctx;
-	u32 off = (u32)(gpa - (u64)d->bar);
+	u64 off;
 
 	spin_lock(&d->lock);
-	if (write)
-		nvme_reg_write(&d->ctrl, off, size, *val);
-	else
-		*val = nvme_reg_read(&d->ctrl, off, size);
+	off = gpa - (u64)d->bar;
+	if (!d->bar || off >= d->trap_size) {
+		/* The BAR moved between the fault and here: a lost access. */
+		if (!write)
+			*val = ~0ULL;
+	} else if (write) {
+		nvme_reg_write(&d->ctrl, (u32)off, size, *val);
+	} else {
+		*val = nvme_reg_read(&d->ctrl, (u32)off, size);
+	}
 	spin_unlock(&d->lock);
 	return 0;
+}
+
+/*
+ * The guest moved BAR0 (drivers/pci/pci_move.c moved our trap along):
+ * reach the registers at the new address from now on.  Queue state stays:
+ * the controller keeps running, only its register window moved.
+ */
+static void nvme_bar_moved(struct pci_device *p, unsigned int slot, u64 old,
+			   bool usable)
+{
+	u32 i;
+
+	for (i = 0; i < ndevs && devs[i].pdev != p; i++)
+		;
+	if (i == ndevs || slot != 0)
+		return;
+	spin_lock(&devs[i].lock);
+	devs[i].bar = usable ? (volatile u8 *)p->bar[0].addr : NULL;
+	spin_unlock(&devs[i].lock);
+	log_printf("nvme_crypt %02x:%02x.%x: BAR0 now at %llx%s\n",
+		   devs[i].bus, devs[i].dev, devs[i].fn,
+		   (unsigned long long)p->bar[0].addr,
+		   usable ? "" : " (not reachable: registers left alone)");
 }
 
 /* Shadow queues, tags and the bounce pool, once per controller. */
@@ -271,6 +309,7 @@ static int setup_dev(struct nvme_crypt_dev *d, struct pci_device *p)
 	    !bar->addr || bar->size < 0x2000)
 		return -ENODEV;
 	d->bar = (volatile u8 *)bar->addr;
+	d->pdev = p;
 	d->bus = p->initial_bus;
 	d->dev = p->bdf.dev;
 	d->fn = p->bdf.fn;
@@ -292,7 +331,8 @@ static int setup_dev(struct nvme_crypt_dev *d, struct pci_device *p)
 	if (nvme_trap_size(cap) > bar->size)
 		return -ERANGE;
 	disable_ctrl(d);
-	err = mmio_register(bar->addr, nvme_trap_size(cap), nvme_mmio, d);
+	d->trap_size = nvme_trap_size(cap);
+	err = mmio_register(bar->addr, d->trap_size, nvme_mmio, d);
 	if (err)
 		return err;
 	log_printf("%s: %d range(s), BAR0 %llx: first %x bytes trapped, %u "

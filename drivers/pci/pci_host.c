@@ -39,12 +39,24 @@ static int cf8_port(struct per_cpu *cpu, u16 port, unsigned int size,
 	return 0;
 }
 
+/* Under the address lock. */
 static void dispatch(struct per_cpu *cpu, bool write, const struct pci_bdf *b,
 		     u16 off, unsigned int size, u32 *val)
 {
-	int r = pci_config_dispatch(&pci_hw, &pci_host.topo, write, b, off,
-				    size, val);
+	struct pci_device *d = NULL;
+	u64 old_bars[PCI_BAR_SLOTS];
+	int r;
 
+	if (write)
+		d = pci_topology_find(&pci_host.topo, b);
+	if (d && d->driver && d->driver != &pci_driver_conceal)
+		pci_bars_snapshot(d, old_bars);
+	else
+		d = NULL;
+	r = pci_config_dispatch(&pci_hw, &pci_host.topo, write, b, off, size,
+				val);
+	if (d && r >= 0)
+		pci_follow_bars(d, old_bars);
 	if (r < 0) {
 		log_ratelimited(pci_warned, "pci: %02x:%02x.%x+%x: access "
 				"failed (%d)\n", b->bus, b->dev, b->fn, off, r);

@@ -48,6 +48,10 @@ int pci_config_read(struct pci_device *d, void *data, unsigned int size,
 int pci_config_write(struct pci_device *d, const void *data, unsigned int size,
 		     u16 offset);
 void pci_conceal_resources(struct pci_device *d);
+/* drivers/pci/pci_move.c: addr[PCI_BAR_SLOTS] before a guest write, and
+ * moving the driver's hooks after it. */
+void pci_bars_snapshot(const struct pci_device *d, u64 *addr);
+void pci_follow_bars(struct pci_device *d, const u64 *old);
 extern const struct pci_driver_desc pci_driver_force_enable;
 void pci_force_enable_init(struct pci_device *d);
 

@@ -12,5 +12,7 @@ int guest_map_untrap(u64 base, u64 size);
 int guest_map_hide(u64 base, u64 size);
 bool guest_map_accessible(u64 gpa, bool write);
 u64 guest_map_zero_page(void);
+/* [base, base + size) lies inside the map (identity, 0..top). */
+bool guest_map_covers(u64 base, u64 size);
 
 #endif

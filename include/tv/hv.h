@@ -51,6 +51,12 @@ bool hv_canary_intact(void);
 typedef int (*io_handler_fn)(struct per_cpu *cpu, u16 port, unsigned int size,
 			     bool write, u32 *val, void *ctx);
 int io_register(u16 port, u16 count, io_handler_fn fn, void *ctx);
+/*
+ * Moves the handlers that start in [old_first, old_first + old_count) by
+ * new_first - old_first (an I/O BAR the guest reprogrammed).  Returns how
+ * many moved, or -ERANGE when the new range leaves the port space.
+ */
+int io_move(u16 old_first, u16 old_count, u16 new_first);
 /* Handler for ports that must look unpopulated: reads all ones, writes
  * dropped (the hidden log UART, a concealed device's I/O BARs). */
 int io_absent_device(struct per_cpu *cpu, u16 port, unsigned int size,
@@ -64,6 +70,15 @@ typedef int (*mmio_handler_fn)(struct per_cpu *cpu, u64 gpa,
 			       unsigned int size, bool write, u64 *val,
 			       void *ctx);
 int mmio_register(u64 base, u64 size, mmio_handler_fn fn, void *ctx);
+/*
+ * Moves the handlers that start in [old_first, old_first + old_size) by
+ * new_first - old_first (a memory BAR the guest reprogrammed): untraps the
+ * old pages, traps the new ones.  Returns how many moved; -ERANGE when the
+ * new place cannot be trapped (the handlers are parked: trapped nowhere,
+ * found by no lookup, until a later move), another -errno when trapping
+ * failed (parked too; the caller must take the device away).
+ */
+int mmio_move(u64 old_first, u64 old_size, u64 new_first);
 /* Handles a nested page fault / EPT violation at gpa. */
 void mmio_handle_fault(struct per_cpu *cpu, u64 gpa, bool write, bool fetch);
 
@@ -116,8 +131,9 @@ struct hv_arch_ops {
 	void (*inject_exception)(struct per_cpu *cpu, u8 vector, bool has_err,
 				 u32 err, u64 cr2);
 	void (*guest_paging)(struct per_cpu *cpu, struct arch_guest_paging *p);
-	int (*io_intercept)(u16 port, u16 count);
-	int (*mmio_intercept)(u64 base, u64 size);
+	/* on: accesses exit; off: they reach the hardware again. */
+	int (*io_intercept)(u16 port, u16 count, bool on);
+	int (*mmio_intercept)(u64 base, u64 size, bool on);
 	const char *(*exit_name)(unsigned int idx);
 	bool (*gpa_accessible)(u64 gpa, bool write);
 };

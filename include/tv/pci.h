@@ -307,6 +307,14 @@ struct pci_driver_desc {
 			   unsigned int size, u16 off, u32 *data);
 	int (*config_write)(const struct pci_access *a, struct pci_device *d,
 			    unsigned int size, u16 off, u32 *data);
+	/*
+	 * The hypervisor moved the hooks of BAR slot from old to
+	 * d->bar[slot].addr after a guest write; usable is false when the
+	 * new place cannot be trapped (the driver must not touch the BAR
+	 * until a later move makes it usable).  Not called by lib/pci.
+	 */
+	void (*bar_moved)(struct pci_device *d, unsigned int slot, u64 old,
+			  bool usable);
 };
 
 /* driver=conceal: reads all-ones, drops writes, matches nothing itself. */

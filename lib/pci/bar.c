@@ -204,9 +204,16 @@ void pci_bars_decode(struct pci_device *d)
 		    bar->kind == PCI_BAR_BROKEN || !slot_offset(d, i))
 			continue;
 		addr = raw_value(d, i) & bar->mask;
-		/* The seed's rule: all address bits set, or bit 63 set. */
+		/*
+		 * The seed's rule: all address bits set, or bit 63 set.  Also
+		 * a 64-bit BAR whose low dword has all its address bits set:
+		 * Linux sizes the halves one at a time, so the high half
+		 * still holds the address while the low one is sized.
+		 */
 		bar->probing = addr == bar->mask ||
-			       (bar->kind == PCI_BAR_MEM64 && (addr & BIT(63)));
+			       (bar->kind == PCI_BAR_MEM64 &&
+				((addr & BIT(63)) ||
+				 (u32)addr == (u32)bar->mask));
 		if (!bar->probing)
 			bar->addr = addr;
 	}

@@ -390,6 +390,16 @@ static void test_bar_probing_and_rom(void **state)
 	guest(f, true, 3, 5, 0, 0x10, 4, (u32)SIM_EHCI_BAR0);
 	assert_false(ehci->bar[0].probing);
 	assert_int_equal(pci_bar_reachable(&f->t, ehci, 0), PCI_REACH_OK);
+	/* A 64-bit BAR's halves, sized one at a time as Linux does. */
+	guest(f, true, 2, 0, 0, 0x10, 4, 0xffffffff);
+	assert_true(find(f, 2, 0, 0)->bar[0].probing);
+	assert_true(find(f, 2, 0, 0)->bar[0].addr == SIM_NIC_BAR0);
+	guest(f, true, 2, 0, 0, 0x10, 4, (u32)SIM_NIC_BAR0);
+	guest(f, true, 2, 0, 0, 0x14, 4, 0xffffffff);
+	assert_true(find(f, 2, 0, 0)->bar[0].probing);
+	guest(f, true, 2, 0, 0, 0x14, 4, (u32)(SIM_NIC_BAR0 >> 32));
+	assert_false(find(f, 2, 0, 0)->bar[0].probing);
+	assert_true(find(f, 2, 0, 0)->bar[0].addr == SIM_NIC_BAR0);
 	assert_int_equal(pci_bar_reachable(&f->t, ehci, 1), PCI_REACH_OK);
 	/* The ROM decodes only with its enable bit set. */
 	assert_int_equal(pci_bar_reachable(&f->t, vga, PCI_BAR_ROM_SLOT),

@@ -73,16 +73,17 @@ static int msrpm_set(u32 msr, bool read, bool write)
 	return 0;
 }
 
-static int svm_io_intercept(u16 port, u16 count)
+static int svm_io_intercept(u16 port, u16 count, bool on)
 {
-	bitmap_set_range(iopm, port, count);
+	bitmap_assign_range(iopm, port, count, on);
 	return 0;
 }
 
-static int svm_mmio_intercept(u64 base, u64 size)
+static int svm_mmio_intercept(u64 base, u64 size, bool on)
 {
 	unsigned int i;
-	int err = guest_map_trap(base, size);
+	int err = on ? guest_map_trap(base, size) :
+		       guest_map_untrap(base, size);
 
 	/* No flush-by-ASID on every CPU model: flush everything. */
 	for (i = 0; i < ncpus; i++)

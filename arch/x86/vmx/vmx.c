@@ -185,16 +185,17 @@ static int vmx_feature_control(void)
 	return 0;
 }
 
-static int vmx_io_intercept(u16 port, u16 count)
+static int vmx_io_intercept(u16 port, u16 count, bool on)
 {
-	bitmap_set_range(io_bitmap, port, count);
+	bitmap_assign_range(io_bitmap, port, count, on);
 	return 0;
 }
 
-static int vmx_mmio_intercept(u64 base, u64 size)
+static int vmx_mmio_intercept(u64 base, u64 size, bool on)
 {
 	unsigned int i;
-	int err = guest_map_trap(base, size);
+	int err = on ? guest_map_trap(base, size) :
+		       guest_map_untrap(base, size);
 
 	for (i = 0; i < ncpus; i++)
 		cpus[i]->arch.vmx.flush_ept = true;

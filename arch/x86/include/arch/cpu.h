@@ -18,7 +18,7 @@ int host_paging_init(u64 top, bool large_1g);
 /* Loads the host GDT, TSS, IDT and page tables on this CPU. */
 void host_cpu_load(struct per_cpu *cpu);
 bool cpu_has_1g_pages(void);
-void bitmap_set_range(u8 *map, u32 first, u32 count);
+void bitmap_assign_range(u8 *map, u32 first, u32 count, bool on);
 /* Physical address space the nested and host tables map (see cpu.c). */
 u64 arch_phys_cover(u64 top, bool large_1g);
 unsigned int cpu_phys_bits(void);
