@@ -208,8 +208,16 @@ static int nvme_mmio(struct per_cpu *cpu, u64 gpa, unsigned int size,
 
 	spin_lock(&d->lock);
 	off = gpa - (u64)d->bar;
-	if (!d->bar || off >= d->trap_size) {
-		/* The BAR moved between the fault and here: a lost access. */
+	/*
+	 * The BAR moved between the fault and here, or the device does not
+	 * decode it now (its Memory Space Enable, a bridge window the guest
+	 * moved): what the hardware would do, a lost access, and no work on
+	 * a controller we cannot reach.  Reachability reads the cached
+	 * topology without the address lock (order: address lock, then
+	 * d->lock); a stale answer costs one access, never memory safety.
+	 */
+	if (!d->bar || off >= d->trap_size ||
+	    pci_bar_reachable(&pci_host.topo, d->pdev, 0) != PCI_REACH_OK) {
 		if (!write)
 			*val = ~0ULL;
 	} else if (write) {
