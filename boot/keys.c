@@ -48,6 +48,35 @@ static void key_error(const struct storage_range *r, const char *msg)
 }
 
 /* Reads exactly TV_REC_KEY_SIZE bytes of the file at r->keyfile. */
+/* A slot= that names no mass-storage controller is a configuration error. */
+static EFI_STATUS check_slot(const struct storage_range *r)
+{
+	u32 class_code = 0;
+
+	if (!(r->sel & STORAGE_SEL_SLOT))
+		return EFI_SUCCESS;	/* model=/serial=: known at Identify */
+	if (!loader_pci_class_at(r->bus, r->dev, r->fn, &class_code)) {
+		Print(L"thinvisor: thinvisor.conf: storage.encrypt line %u: "
+		      L"slot=%02x:%02x.%x: no PCI device there\n", r->line,
+		      r->bus, r->dev, r->fn);
+		return EFI_NOT_FOUND;
+	}
+	if (r->nsid && class_code >> 8 != 0x0108) {
+		Print(L"thinvisor: thinvisor.conf: storage.encrypt line %u: "
+		      L"slot=%02x:%02x.%x: nsid= needs an NVMe controller, this "
+		      L"is class %06x\n", r->line, r->bus, r->dev, r->fn,
+		      class_code);
+		return EFI_INVALID_PARAMETER;
+	}
+	if (class_code >> 16 != 0x01) {
+		Print(L"thinvisor: thinvisor.conf: storage.encrypt line %u: "
+		      L"slot=%02x:%02x.%x: not a storage controller (class "
+		      L"%06x)\n", r->line, r->bus, r->dev, r->fn, class_code);
+		return EFI_INVALID_PARAMETER;
+	}
+	return EFI_SUCCESS;
+}
+
 static EFI_STATUS read_key(struct loader_ctx *lc, const struct storage_range *r,
 			   u8 *key)
 {
@@ -100,13 +129,9 @@ EFI_STATUS loader_keys_read(struct loader_ctx *lc, const struct tv_config *cfg,
 	for (i = 0; i < n && i < TV_REC_KEYS_MAX; i++) {
 		u8 *key = rec->keys[i];
 
-		if (!(ranges[i].sel & STORAGE_SEL_SLOT)) {
-			Print(L"thinvisor: thinvisor.conf: storage.encrypt line %u: "
-			      L"model=/serial= are not supported yet, use slot=\n",
-			      ranges[i].line);
-			st = EFI_UNSUPPORTED;
+		st = check_slot(&ranges[i]);
+		if (EFI_ERROR(st))
 			goto wipe;
-		}
 		st = read_key(lc, &ranges[i], key);
 		if (EFI_ERROR(st))
 			goto wipe;

@@ -27,6 +27,8 @@ const char *efi_status_str(EFI_STATUS st);
 EFI_STATUS loader_disconnect_uart(u16 port);
 /* Detaches firmware drivers from devices vmm.driver.pci gives a driver. */
 EFI_STATUS loader_disconnect_pci(const struct tv_config *cfg);
+/* The class code of the PCI function at bus:dev.fn (segment 0), if any. */
+bool loader_pci_class_at(u8 bus, u8 dev, u8 fn, u32 *class_code);
 /* Processors from MP services and a reserved page below 1 MiB. */
 EFI_STATUS loader_fill_cpus(struct tv_rec_cpus *rec);
 

@@ -75,6 +75,31 @@ static bool read_device(EFI_PCI_IO *io, struct pci_device *d)
 	return true;
 }
 
+bool loader_pci_class_at(u8 bus, u8 dev, u8 fn, u32 *class_code)
+{
+	static struct pci_device d;
+	EFI_HANDLE *handles;
+	bool found = false;
+	UINTN n, i;
+
+	if (EFI_ERROR(LibLocateHandle(ByProtocol, &PciIoProtocol, NULL, &n,
+				      &handles)))
+		return false;
+	for (i = 0; i < n && !found; i++) {
+		EFI_PCI_IO *io;
+
+		if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, handles[i],
+						&PciIoProtocol, (void **)&io)) ||
+		    !read_device(io, &d) || d.bdf.seg || d.bdf.bus != bus ||
+		    d.bdf.dev != dev || d.bdf.fn != fn)
+			continue;
+		*class_code = d.class_code;
+		found = true;
+	}
+	FreePool(handles);
+	return found;
+}
+
 EFI_STATUS loader_disconnect_pci(const struct tv_config *cfg)
 {
 	static struct pci_device d;

@@ -186,6 +186,9 @@ static void identify_complete(struct nvme_ctrl *c, struct nvme_tag *t,
 	if (t->cns == NVME_CNS_CTRL) {
 		struct nvme_id_ctrl *id = page;
 
+		if (c->id_pending && c->env->identified &&
+		    c->env->identified(c->env->ctx, id->sn, id->mn))
+			c->id_pending = false;
 		if (!id->mdts || id->mdts > NVME_MDTS)
 			id->mdts = NVME_MDTS;
 		id->sgls = 0;

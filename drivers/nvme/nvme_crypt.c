@@ -49,6 +49,8 @@ struct nvme_crypt_dev {
 	u32 trap_size;
 	const struct pci_device *pdev;
 	u8 bus, dev, fn;
+	bool identified;		/* model=/serial= ranges decided */
+	bool ranges_ok;			/* ... and consistent */
 };
 
 static struct storage_range ranges[STORAGE_RANGES_MAX];
@@ -69,11 +71,39 @@ const struct pci_driver_desc pci_driver_nvme_crypt = {
 	.bar_moved = nvme_bar_moved,
 };
 
-/* Puts `slot=..., driver=nvme_crypt` first for every configured slot. */
-static int add_driver_rules(void)
+static bool any_model_serial(void)
+{
+	u32 i;
+
+	for (i = 0; i < nranges; i++)
+		if (!(ranges[i].sel & STORAGE_SEL_SLOT))
+			return true;
+	return false;
+}
+
+static int insert_rule(u32 k, const char *fmt, u8 bus, u8 dev, u8 fn)
 {
 	struct tv_config *cfg = &hv_config;
+
+	if (cfg->pci_driver_count >= TV_CONFIG_PCI_DRIVER_MAX)
+		return -ENOSPC;
+	memmove(cfg->pci_driver[k + 1], cfg->pci_driver[k],
+		(cfg->pci_driver_count - k) * TV_CONFIG_ENTRY_MAX);
+	tv_snprintf(cfg->pci_driver[k], TV_CONFIG_ENTRY_MAX, fmt, bus, dev, fn);
+	cfg->pci_driver_count++;
+	return 0;
+}
+
+/*
+ * Puts `slot=..., driver=nvme_crypt` first for every configured slot and,
+ * when ranges name disks by model=/serial=, `class_code=010802,
+ * driver=nvme_crypt` after them: which controller holds that disk is only
+ * known once it answers Identify, so every NVMe controller is shadowed.
+ */
+static int add_driver_rules(void)
+{
 	u32 i, j, k = 0;
+	int err;
 
 	for (i = 0; i < nranges; i++) {
 		for (j = 0; j < i; j++)
@@ -81,18 +111,16 @@ static int add_driver_rules(void)
 			    ranges[j].dev == ranges[i].dev &&
 			    ranges[j].fn == ranges[i].fn)
 				break;
-		if (j < i)
+		if (j < i || !(ranges[i].sel & STORAGE_SEL_SLOT))
 			continue;
-		if (cfg->pci_driver_count >= TV_CONFIG_PCI_DRIVER_MAX)
-			return -ENOSPC;
-		memmove(cfg->pci_driver[k + 1], cfg->pci_driver[k],
-			(cfg->pci_driver_count - k) * TV_CONFIG_ENTRY_MAX);
-		tv_snprintf(cfg->pci_driver[k], TV_CONFIG_ENTRY_MAX,
-			    "slot=%02x:%02x.%x, driver=nvme_crypt", ranges[i].bus,
-			    ranges[i].dev, ranges[i].fn);
-		cfg->pci_driver_count++;
-		k++;
+		err = insert_rule(k++, "slot=%02x:%02x.%x, driver=nvme_crypt",
+				  ranges[i].bus, ranges[i].dev, ranges[i].fn);
+		if (err)
+			return err;
 	}
+	if (any_model_serial())
+		return insert_rule(k, "class_code=010802, driver=nvme_crypt",
+				   0, 0, 0);
 	return 0;
 }
 
@@ -102,8 +130,6 @@ static int take_keys(struct tv_rec_keys *rec)
 	int err;
 
 	for (i = 0; i < nranges; i++) {
-		if (!(ranges[i].sel & STORAGE_SEL_SLOT))
-			return -ENOTSUP;	/* model=/serial=: not yet */
 		err = xts_init(&keys[i], rec->keys[i], TV_REC_KEY_SIZE);
 		if (err)
 			return err;
@@ -198,6 +224,61 @@ static bool hv_wait(void *ctx, u64 *budget)
 static void hv_log(void *ctx, const char *msg)
 {
 	log_printf("%s", msg);
+}
+
+/* For a message: up to n characters, trailing spaces dropped. */
+static void trimmed(char *out, const char *s, u32 n)
+{
+	while (n && (s[n - 1] == ' ' || !s[n - 1]))
+		n--;
+	memcpy(out, s, n);
+	out[n] = 0;
+}
+
+/*
+ * env->identified, under d->lock: the ranges naming this controller's
+ * disk by model=/serial= join its slot= ranges; overlapping ones keep all
+ * I/O refused (fail closed).  Decided once: the strings do not change.
+ */
+static bool hv_identified(void *ctx, const char *sn, const char *mn)
+{
+	struct nvme_crypt_dev *d = ctx;
+	struct storage_range mine[STORAGE_RANGES_MAX];
+	char model[STORAGE_MODEL_MAX + 1], serial[STORAGE_SERIAL_MAX + 1];
+	struct storage_error e;
+	u32 i, n = 0, added = 0;
+	bool bad = false;
+
+	if (d->identified)
+		return d->ranges_ok;
+	d->identified = true;
+	trimmed(model, mn, STORAGE_MODEL_MAX);
+	trimmed(serial, sn, STORAGE_SERIAL_MAX);
+	for (i = 0; i < nranges; i++) {
+		if (!storage_range_matches(&ranges[i], d->bus, d->dev, d->fn, mn,
+					   STORAGE_MODEL_MAX, sn,
+					   STORAGE_SERIAL_MAX))
+			continue;
+		mine[n] = ranges[i];
+		mine[n].sel = STORAGE_SEL_SLOT;	/* all on this controller */
+		n++;
+		if (!(ranges[i].sel & STORAGE_SEL_SLOT)) {
+			bad |= nvme_ctrl_add_range(&d->ctrl, &ranges[i],
+						   &keys[i]) != 0;
+			added++;
+		}
+	}
+	if (bad || storage_check_overlap(mine, n, &e)) {
+		log_printf("nvme_crypt %02x:%02x.%x: model '%s' serial '%s': "
+			   "storage.encrypt ranges overlap or are too many: all "
+			   "I/O refused\n", d->bus, d->dev, d->fn, model, serial);
+		return false;
+	}
+	log_printf("nvme_crypt %02x:%02x.%x: model '%s' serial '%s': %u "
+		   "range(s) chosen by model=/serial=\n", d->bus, d->dev, d->fn,
+		   model, serial, added);
+	d->ranges_ok = true;
+	return true;
 }
 
 static int nvme_mmio(struct per_cpu *cpu, u64 gpa, unsigned int size,
@@ -324,7 +405,7 @@ static int setup_dev(struct nvme_crypt_dev *d, struct pci_device *p)
 	d->env = (struct nvme_env){ .ctx = d, .guest_map = hv_guest_map,
 		.reg_read = hv_reg_read, .reg_write = hv_reg_write,
 		.crypt_begin = hv_crypt_begin, .crypt_end = hv_crypt_end,
-		.wait = hv_wait, .log = hv_log };
+		.wait = hv_wait, .log = hv_log, .identified = hv_identified };
 	memset(&m, 0, sizeof(m));
 	err = alloc_mem(&m);
 	if (err)
@@ -336,6 +417,7 @@ static int setup_dev(struct nvme_crypt_dev *d, struct pci_device *p)
 	n = add_ranges(d, p);
 	if (n < 0)
 		return n;
+	d->ctrl.id_pending = any_model_serial();
 	if (nvme_trap_size(cap) > bar->size)
 		return -ERANGE;
 	disable_ctrl(d);

@@ -15,6 +15,10 @@
  *                                   pass (no user data moves)
  *   anything else                   Invalid Command Opcode (fail closed)
  *
+ * While ranges may still be chosen by model=/serial= (no Identify
+ * Controller seen yet), every I/O command fails with Command Sequence
+ * Error: any namespace could be one to encrypt.
+ *
  * A bounced command must use PRPs (SGL support is hidden from the guest),
  * 4 KiB pages, a known 512-byte LBA format without metadata, and at most
  * NVME_XFER_MAX_PAGES pages; otherwise it fails with an error status and
@@ -141,6 +145,8 @@ int nvme_io_prepare(struct nvme_ctrl *c, struct nvme_sqe *cmd,
 	struct nvme_ns *ns = nvme_ns_find(c, cmd->nsid);
 
 	t->kind = NVME_TAG_PASS;
+	if (c->id_pending)
+		return NVME_SC_CMD_SEQ_ERROR;
 	if (!ns && !(cmd->nsid == NVME_NSID_ALL && c->nns))
 		return 0;
 	if (always_passes(cmd->opcode))

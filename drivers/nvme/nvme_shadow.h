@@ -57,6 +57,14 @@ struct nvme_env {
 	 * *budget starts at 0 for each wait. */
 	bool (*wait)(void *ctx, u64 *budget);
 	void (*log)(void *ctx, const char *msg);
+	/*
+	 * An Identify Controller completed (before the guest sees it): the
+	 * serial and model strings, space padded.  Returns true when the
+	 * controller's ranges are complete (ranges chosen by model=/serial=
+	 * are added here with nvme_ctrl_add_range); false keeps I/O refused.
+	 * May be NULL.
+	 */
+	bool (*identified)(void *ctx, const char *sn, const char *mn);
 };
 
 /* Bounce pages: a fixed pool with a free stack (drivers/nvme/nvme_pool.c). */
@@ -151,6 +159,12 @@ struct nvme_ctrl {
 	u32 aqa;		/* the guest's AQA/ASQ/ACQ (hardware has ours) */
 	u64 asq, acq;
 	bool enabled;		/* CC.EN as forwarded */
+	/*
+	 * Ranges may still be chosen by model=/serial=: until an Identify
+	 * Controller has told which, every I/O command fails (a namespace
+	 * whose range is not known yet must not get plaintext).
+	 */
+	bool id_pending;
 	struct nvme_sq sq[NVME_QUEUES_MAX];
 	struct nvme_cq cq[NVME_QUEUES_MAX];
 	struct nvme_ns ns[NVME_NS_MAX];

@@ -82,13 +82,14 @@ def check_range(img, key, lba, plain):
             f"sector {lba + i} does not decrypt"
 
 
-def encrypted_boot(name, test, smp=1):
-    """Boot with namespace 1 encrypted from LBA 2048 and run a guest test;
-    returns (vm, image, key) after the guest's verdict."""
+def encrypted_boot(name, test, smp=1, disk=f"slot={SLOT}"):
+    """Boot with namespace 1 of the disk named by `disk` encrypted from LBA
+    2048 and run a guest test; returns (vm, image, key), not started."""
     img, key, key_path, args = make_disk(name)
-    conf = conf_text(test=test) + (
-        f"vmm.driver.pci = slot={SLOT}, driver=nvme_crypt\n"
-        f"storage.encrypt = slot={SLOT}, nsid=1, lba=2048-*, "
+    rule = (f"vmm.driver.pci = slot={SLOT}, driver=nvme_crypt\n"
+            if disk.startswith("slot=") else "")
+    conf = conf_text(test=test) + rule + (
+        f"storage.encrypt = {disk}, nsid=1, lba=2048-*, "
         "keyfile=\\EFI\\BOOT\\disk.key\n")
     vm = boot(name, conf, smp=smp, extra_args=args, cpu=CPU,
               extras=[f"{key_path}=/EFI/BOOT/disk.key"],
@@ -129,6 +130,23 @@ def test_nvme_range_is_encrypted_on_disk(smp):
     check_disk(img, key)
 
 
+def test_disk_named_by_model_and_serial():
+    """model=/serial= instead of slot=: the range is chosen when the
+    controller answers the guest's Identify Controller."""
+    vm, img, key = encrypted_boot("nvme-crypt-model", "nvmecrypt",
+                                  disk="model=QEMU NVMe Ctrl, serial=tv1")
+    with vm:
+        vm.wait_for(r"TV-TEST: nvmecrypt (PASS|FAIL.*)", timeout=300)
+        assert vm.search(r"TV-TEST: nvmecrypt PASS"), vm.tails(40)
+        assert vm.search(r"pci: 00:04\.0 1b36:0010 -> driver nvme_crypt",
+                         log="com2"), vm.tails(40)
+        assert vm.search(r"nvme_crypt 00:04\.0: model 'QEMU NVMe Ctrl' "
+                         r"serial 'tv1': 1 range\(s\) chosen", log="com2"), \
+            vm.tails(40)
+        vm.wait_exit(60)
+    check_disk(img, key)
+
+
 def test_bar0_move_keeps_the_encryption():
     """The guest moves BAR0 (issue 5): the trap and nvme_crypt follow."""
     vm, img, key = encrypted_boot("nvme-crypt-bar-move", "nvmemove")
@@ -158,4 +176,20 @@ def test_bad_key_file_stops_the_hypervisor():
               extras=[f"{key_path}=/EFI/BOOT/disk.key"]) as vm:
         vm.wait_for(r"storage\.encrypt line 1: keyfile \\EFI\\BOOT\\disk\.key: "
                     r"must hold exactly 64 bytes", timeout=120)
+        vm.wait_for(r"not starting the hypervisor")
+
+
+@pytest.mark.parametrize("slot,error", [
+    ("00:09.0", r"slot=00:09\.0: no PCI device there"),
+    ("00:1f.2", r"slot=00:1[fF]\.2: nsid= needs an NVMe controller, this is "
+                r"class 010601"),
+])
+def test_slot_without_a_controller_stops_the_hypervisor(slot, error):
+    img, key, key_path, args = make_disk("nvme-crypt-noslot-" + slot[3:5])
+    conf = conf_text() + (
+        f"storage.encrypt = slot={slot}, nsid=1, lba=2048-*, "
+        "keyfile=\\EFI\\BOOT\\disk.key\n")
+    with boot("nvme-crypt-noslot-" + slot[3:5], conf, extra_args=args,
+              extras=[f"{key_path}=/EFI/BOOT/disk.key"]) as vm:
+        vm.wait_for(r"storage\.encrypt line 1: " + error, timeout=120)
         vm.wait_for(r"not starting the hypervisor")

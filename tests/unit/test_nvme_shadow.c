@@ -687,6 +687,70 @@ static void test_queue_limits_and_reset(void **state)
 	assert_non_null(strstr(logbuf, "controller left disabled"));
 }
 
+/* ---- model=/serial=: ranges known only after Identify Controller ---- */
+static struct storage_range model_range = {
+	.line = 2, .sel = STORAGE_SEL_MODEL, .nsid = 1, .model = "SIM NVMe",
+	.lba_first = RANGE_FIRST, .lba_last = STORAGE_LBA_END,
+};
+static u32 identified_calls;
+
+static bool sim_identified(void *ctx, const char *sn, const char *mn)
+{
+	identified_calls++;
+	if (!storage_range_matches(&model_range, 0, 0, 0, mn, 40, sn, 20))
+		return false;
+	return nvme_ctrl_add_range(&ctrl, &model_range, &key) == 0;
+}
+
+static void model_setup(const char *model)
+{
+	static struct nvme_env env_id;
+
+	setup_ctrl(64);
+	env_id = env;
+	env_id.identified = sim_identified;
+	ctrl.env = &env_id;
+	ctrl.nns = 0;			/* no slot= range */
+	ctrl.id_pending = true;
+	identified_calls = 0;
+	snprintf(model_range.model, sizeof(model_range.model), "%s", model);
+	g_enable();
+	g_create_io();
+}
+
+static void test_model_serial_waits_for_identify(void **state)
+{
+	u8 want[4096];
+
+	model_setup("SIM NVMe");
+	fill(want, sizeof(want), 3);
+	memcpy(gpage(G_DATA), want, sizeof(want));
+	/* Before Identify Controller: refused, nothing reaches the media. */
+	assert_int_equal(st(g_submit(1, rw(NVME_CMD_WRITE, 1, 4096, 8,
+					  gaddr(G_DATA), 0))),
+			 NVME_SC_CMD_SEQ_ERROR);
+	assert_true(sim.ntrace == 0 || sim.trace[sim.ntrace - 1].opcode !=
+		    NVME_CMD_WRITE);
+	g_identify(0, NVME_CNS_CTRL);
+	assert_int_equal(identified_calls, 1);
+	assert_false(ctrl.id_pending);
+	g_identify(1, NVME_CNS_NS);
+	assert_int_equal(st(g_submit(1, rw(NVME_CMD_WRITE, 1, 4096, 8,
+					  gaddr(G_DATA), 0))), 0);
+	check_media(4096, want, 8);
+}
+
+static void test_model_mismatch_keeps_refusing(void **state)
+{
+	model_setup("OTHER DISK");
+	g_identify(0, NVME_CNS_CTRL);
+	assert_int_equal(identified_calls, 1);
+	assert_true(ctrl.id_pending);
+	assert_int_equal(st(g_submit(1, rw(NVME_CMD_READ, 1, 8, 8,
+					  gaddr(G_DATA), 0))),
+			 NVME_SC_CMD_SEQ_ERROR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -696,6 +760,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_fail_closed, teardown),
 		cmocka_unit_test_teardown(test_pool_exhaustion, teardown),
 		cmocka_unit_test_teardown(test_queue_limits_and_reset, teardown),
+		cmocka_unit_test_teardown(test_model_serial_waits_for_identify,
+					  teardown),
+		cmocka_unit_test_teardown(test_model_mismatch_keeps_refusing,
+					  teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
