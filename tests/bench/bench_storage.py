@@ -23,7 +23,9 @@ whose guest fails, or whose image is wrong, stops the bench.  Then the
 host-side XTS engine next to OpenSSL (bench-crypto's binary, when built).
 
 Not a test: nothing is asserted about speed.  Under TCG every figure is
-emulation speed (AES-NI instructions included), only the ratios mean much.
+emulation speed (AES-NI instructions included), only the ratios mean much;
+each lane line shows the host's load average after it, since other QEMUs
+on the same machine move the figures.
 """
 import os
 import statistics
@@ -114,13 +116,15 @@ def main():
     res, heads = {}, {}
     for lane in LANES:
         secs, drv, heads[lane] = run_lane(lane, key, key_path)
+        load = os.getloadavg()[0]
         res[lane] = mbs = {op: MIB * 1.048576 / statistics.median(s)
                            for op, s in secs.items()}
         runs = " ".join(f"{MIB * 1.048576 / s:.0f}/{MIB * 1.048576 / r:.0f}"
                         for s, r in zip(secs["write"], secs["read"]))
         print(f"  {lane:13} write {mbs['write']:7.1f} MB/s   "
-              f"read {mbs['read']:7.1f} MB/s   (runs w/r: {runs})"
-              + (f" [{drv}]" if drv else ""), flush=True)
+              f"read {mbs['read']:7.1f} MB/s   (runs w/r: {runs}; "
+              f"host load {load:.1f})" + (f" [{drv}]" if drv else ""),
+              flush=True)
     # Same key, same IV = LBA: thinvisor's disk format is dm-crypt's.
     if heads["thinvisor"] == bytes(len(heads["thinvisor"])):
         sys.exit("thinvisor lane: the image holds zeros, not ciphertext")
