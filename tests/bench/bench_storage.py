@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """make bench-storage: what thinvisor's disk encryption costs.  Boots the
-same guest four times under QEMU (TCG, q35, OVMF, EPYC, 1 CPU, a QEMU NVMe
+same guest five times under QEMU (TCG, q35, OVMF, EPYC, 1 CPU, a QEMU NVMe
 disk of DISK_MIB on a sparse raw image) and in each the guest
 (tools/initramfs/tests/storagebench.sh) writes then reads BENCH_MIB MiB
 at LBA 0 of namespace 1 with dd, 1 MiB blocks, O_DIRECT, BENCH_RUNS
@@ -17,10 +17,11 @@ times, each timed with its own monotonic clock (tv-time):
   dm-crypt      no hypervisor; dm-crypt in the guest (tv-dmcrypt), the
                 same cipher and key: aes-xts-plain64, 512-bit, plain
 
-and prints the median MB/s per lane and the ratios.  The two encrypted lanes must
-leave the same ciphertext on their images (same key, IV = LBA): a lane
-whose guest fails, or whose image is wrong, stops the bench.  Then the
-host-side XTS engine next to OpenSSL (bench-crypto's binary, when built).
+and prints the median MB/s per lane and the ratios.  The two encrypted
+lanes must leave the same ciphertext on their images (same key, IV =
+LBA), the shadowed lane plaintext: a lane whose guest fails, or whose
+image is wrong, stops the bench.  Then the host-side XTS engine next to
+OpenSSL (bench-crypto's binary, when built).
 
 Not a test: nothing is asserted about speed.  Under TCG every figure is
 emulation speed (AES-NI instructions included), only the ratios mean much;
@@ -125,6 +126,8 @@ def main():
               f"read {mbs['read']:7.1f} MB/s   (runs w/r: {runs}; "
               f"host load {load:.1f})" + (f" [{drv}]" if drv else ""),
               flush=True)
+    if heads["shadowed"] != bytes(len(heads["shadowed"])):
+        sys.exit("shadowed lane: data outside the range was changed")
     # Same key, same IV = LBA: thinvisor's disk format is dm-crypt's.
     if heads["thinvisor"] == bytes(len(heads["thinvisor"])):
         sys.exit("thinvisor lane: the image holds zeros, not ciphertext")
