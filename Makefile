@@ -124,7 +124,7 @@ $(foreach t,$(HOST_TOOLS),$(eval $(call tool_rule,$(t))))
 UNIT_BINS := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 
 .PHONY: all test test-all test-unit test-integration run setup clean kernel initramfs \
-	guest bench-boot bench-exits esp
+	guest bench-boot bench-exits bench-storage esp
 all: $(addprefix $(BUILD)/,$(HOST_TOOLS)) $(ALL_TARGETS)
 
 test-unit: $(UNIT_BINS)
@@ -172,6 +172,10 @@ bench-boot: all guest
 
 bench-exits: all guest
 	/usr/bin/python3 tests/bench/bench_exits.py
+
+# Disk throughput: bare, pass-through, nvme_crypt, in-guest dm-crypt.
+bench-storage: all guest $(CRYPTO_BENCH)
+	/usr/bin/python3 tests/bench/bench_storage.py
 
 setup:
 	scripts/setup.sh
