@@ -2,12 +2,8 @@
  * nvme_crypt: transparent XTS-AES-256 encryption of NVMe LBA ranges
  * (storage.encrypt, docs/storage.md), the hypervisor half.
  *
- * At boot (storage_encrypt_boot, before PCI) the storage.encrypt lines are
- * parsed again, the keys the loader read are copied out of their boot
- * record into XTS contexts and the record is wiped.  Each configured slot
- * gets a `slot=BB:DD.F, driver=nvme_crypt` rule in front of the
- * vmm.driver.pci lines, so a controller with encrypted ranges can never
- * be left without the driver (fail closed).
+ * The ranges and keys come from drivers/storage/storage_boot.c, which
+ * also gives each slot with nsid= ranges the `driver=nvme_crypt` rule.
  *
  * nvme_crypt_init, for each controller the driver got: if the controller
  * is running (the firmware used it), it is disabled first, so every queue
@@ -26,7 +22,6 @@
 #include <tv/env.h>
 #include <tv/fmt.h>
 #include <tv/hv.h>
-#include <tv/bootproto.h>
 #include <tv/crypto.h>
 #include <tv/guest_map.h>
 #include <tv/spinlock.h>
@@ -49,10 +44,6 @@ struct nvme_crypt_dev {
 	u8 bus, dev, fn;
 };
 
-static struct storage_range ranges[STORAGE_RANGES_MAX];
-static struct xts_ctx keys[STORAGE_RANGES_MAX];
-static u32 nranges;
-static bool keys_ready;
 static struct nvme_crypt_dev devs[NVME_CRYPT_DEVS];
 static u32 ndevs;
 
@@ -63,81 +54,6 @@ const struct pci_driver_desc pci_driver_nvme_crypt = {
 	.options = no_options,
 	.device = "class_code=010802",
 };
-
-/* Puts `slot=..., driver=nvme_crypt` first for every configured slot. */
-static int add_driver_rules(void)
-{
-	struct tv_config *cfg = &hv_config;
-	u32 i, j, k = 0;
-
-	for (i = 0; i < nranges; i++) {
-		for (j = 0; j < i; j++)
-			if (ranges[j].bus == ranges[i].bus &&
-			    ranges[j].dev == ranges[i].dev &&
-			    ranges[j].fn == ranges[i].fn)
-				break;
-		if (j < i)
-			continue;
-		if (cfg->pci_driver_count >= TV_CONFIG_PCI_DRIVER_MAX)
-			return -ENOSPC;
-		memmove(cfg->pci_driver[k + 1], cfg->pci_driver[k],
-			(cfg->pci_driver_count - k) * TV_CONFIG_ENTRY_MAX);
-		tv_snprintf(cfg->pci_driver[k], TV_CONFIG_ENTRY_MAX,
-			    "slot=%02x:%02x.%x, driver=nvme_crypt", ranges[i].bus,
-			    ranges[i].dev, ranges[i].fn);
-		cfg->pci_driver_count++;
-		k++;
-	}
-	return 0;
-}
-
-static int take_keys(struct tv_rec_keys *rec)
-{
-	u32 i;
-	int err;
-
-	for (i = 0; i < nranges; i++) {
-		if (!(ranges[i].sel & STORAGE_SEL_SLOT))
-			return -ENOTSUP;	/* model=/serial=: not yet */
-		err = xts_init(&keys[i], rec->keys[i], TV_REC_KEY_SIZE);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-int storage_encrypt_boot(void *const *table)
-{
-	static const u8 id[16] = TV_REC_KEYS_UUID;
-	struct tv_rec_keys *rec = tv_boot_find(table, id, sizeof(*rec));
-	struct storage_error e;
-	char msg[200];
-	int err;
-
-	if (storage_parse_config(&hv_config, ranges, &nranges, &e)) {
-		storage_format_error(&e, msg, sizeof(msg));
-		log_printf("storage: %s\n", msg);
-		err = -EINVAL;
-	} else if (nranges && (!rec || rec->count < nranges)) {
-		log_printf("storage: %u key(s) expected, the loader passed %u\n",
-			   nranges, rec ? rec->count : 0);
-		err = -ENOENT;
-	} else {
-		err = nranges ? take_keys(rec) : 0;
-	}
-	if (rec)
-		crypto_wipe(rec->keys, sizeof(rec->keys));
-	if (!err)
-		err = add_driver_rules();
-	if (err)
-		return err;
-	keys_ready = true;
-	if (nranges)
-		log_printf("storage: %u encrypted range(s), keys taken (%s)\n",
-			   nranges, crypto_uses_xmm(&keys[0].data) ? "AES-NI" :
-			   "portable AES");
-	return 0;
-}
 
 /* ---- the environment of the queue engine ---- */
 static void *hv_guest_map(void *ctx, u64 gpa, u32 len, bool write)
@@ -247,11 +163,14 @@ static int add_ranges(struct nvme_crypt_dev *d, struct pci_device *p)
 	u32 i, n = 0;
 	int err;
 
-	for (i = 0; i < nranges; i++) {
-		if (!storage_range_matches(&ranges[i], p->initial_bus, p->bdf.dev,
+	for (i = 0; i < storage_range_count(); i++) {
+		const struct storage_range *r = storage_range_get(i);
+
+		if (storage_range_is_ahci(r) ||
+		    !storage_range_matches(r, p->initial_bus, p->bdf.dev,
 					   p->bdf.fn, NULL, 0, NULL, 0))
 			continue;
-		err = nvme_ctrl_add_range(&d->ctrl, &ranges[i], &keys[i]);
+		err = nvme_ctrl_add_range(&d->ctrl, r, storage_key_get(i));
 		if (err)
 			return err;
 		n++;
@@ -305,7 +224,7 @@ void nvme_crypt_init(struct pci_device *p)
 {
 	int err = -ENOSPC;
 
-	if (keys_ready && ndevs < NVME_CRYPT_DEVS) {
+	if (storage_keys_ready() && ndevs < NVME_CRYPT_DEVS) {
 		err = setup_dev(&devs[ndevs], p);
 		if (!err) {
 			ndevs++;
