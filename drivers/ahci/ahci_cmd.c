@@ -346,22 +346,17 @@ static void stick(struct ahci_ctrl *c, struct ahci_port *p, u32 s,
 	p->running = -1;
 }
 
-/* Bounced slot s: read chunk out, next chunk in; false if stuck. */
-static bool bounce_done(struct ahci_ctrl *c, struct ahci_port *p, u32 s)
+/* A bounced chunk completed: reads are decrypted and copied out. */
+static int chunk_out(struct ahci_ctrl *c, struct ahci_port *p, u32 s)
 {
 	struct ahci_slot *sl = &p->slot[s];
 
-	if (sl->kind == AHCI_SLOT_READ &&
-	    (crypt_chunk(c, p, sl, false) ||
-	     copy_guest(c, p, s, sl->done, sl->chunk * ATA_SECTOR, true))) {
-		stick(c, p, s, "read data could not be returned");
-		return false;
-	}
-	if (sl->left && next_chunk(c, p, s)) {
-		stick(c, p, s, "write data unreadable");
-		return false;
-	}
-	return true;
+	if (sl->kind != AHCI_SLOT_READ)
+		return 0;
+	if (crypt_chunk(c, p, sl, false) ||
+	    copy_guest(c, p, s, sl->done, sl->chunk * ATA_SECTOR, true))
+		return -EFAULT;
+	return 0;
 }
 
 /* The running slot s completed on the hardware without error. */
@@ -375,10 +370,15 @@ static void finish(struct ahci_ctrl *c, struct ahci_port *p, u32 s)
 		return;
 	}
 	if (sl->kind != AHCI_SLOT_PASS) {
-		if (!bounce_done(c, p, s))
+		if (chunk_out(c, p, s)) {
+			stick(c, p, s, "read data could not be returned");
 			return;
+		}
 		if (sl->left) {
-			issue(c, p, s);
+			if (next_chunk(c, p, s))
+				stick(c, p, s, "write data unreadable");
+			else
+				issue(c, p, s);
 			return;
 		}
 		bytes = sl->done + sl->chunk * ATA_SECTOR;
