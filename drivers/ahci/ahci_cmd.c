@@ -451,7 +451,10 @@ void ahci_copy_rfis(struct ahci_ctrl *c, struct ahci_port *p)
 {
 	void *g;
 
-	if (!p->guest_fb)
+	/* Only while FIS receive is on: with FRE off the guest may have
+	 * reused the memory PxFB still names (the firmware's area once the
+	 * OS owns it). */
+	if (!p->guest_fb || !(rd(c, p, PX_CMD) & PX_CMD_FRE))
 		return;
 	g = c->env->guest_map(c->env->ctx, p->guest_fb, AHCI_RFIS_SIZE, true);
 	if (g)

@@ -147,7 +147,7 @@ void ahci_poll(struct ahci_ctrl *c, struct ahci_port *p);
 void ahci_pump(struct ahci_ctrl *c, struct ahci_port *p);
 /* Forgets every slot (port stopped or HBA reset). */
 void ahci_port_drop(struct ahci_port *p);
-/* Copies the shadow received-FIS area to the guest's. */
+/* Copies the shadow received-FIS area to the guest's (if FRE is on). */
 void ahci_copy_rfis(struct ahci_ctrl *c, struct ahci_port *p);
 
 /* ---- ahci_ata.c: which commands do what ---- */

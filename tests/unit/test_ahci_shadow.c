@@ -570,6 +570,13 @@ static void test_takeover_and_cmd_before_init(void **state)
 	assert_int_equal(greg(PORT, PX_CI), 0);
 	assert_memory_equal(gpage(G_DATA + 2), gpage(G_DATA), 4096);
 	assert_int_equal(h->prdbc, 4096);
+	/* The OS takes over: FIS receive off, then PxIS read and cleared
+	 * before it sets its own PxFB; the firmware's area, now the OS's
+	 * memory, is left alone. */
+	gwrite(PORT, PX_CMD, 0);
+	memset(gpage(G_FW_CLB) + 0x400, 0xee, 256);
+	greg(PORT, PX_IS);
+	assert_int_equal(gpage(G_FW_CLB)[0x440], 0xee);
 	/* HBA reset clears the hardware's bases; a restart puts ours back. */
 	ahci_reg_write(&ctrl, AHCI_GHC, AHCI_GHC_HR);
 	assert_int_equal(sim_reg64(PORT, PX_CLB), 0);
