@@ -35,7 +35,7 @@ def make_disk(name):
     with open(key_path, "wb") as f:
         f.write(key)
     args = ["-drive", f"file={img},if=none,id=d1,format=raw",
-            "-device", "ide-hd,drive=d1,bus=ide.1"]
+            "-device", "ide-hd,drive=d1,bus=ide.1,discard_granularity=512"]
     return img, key, key_path, args
 
 
@@ -48,6 +48,12 @@ def run_guest(name, mode, key_path, args, smp=1):
         assert vm.search(r"TV-TEST: ahcicrypt PASS"), vm.tails(40)
         # Linux drives the shadowed port with NCQ (READ/WRITE FPDMA).
         assert vm.search(r"ahcicrypt: .*queue depth 32"), vm.tails(40)
+        if mode == "write":
+            # TRIM fails closed; Linux's error handling recovers the port.
+            assert vm.search(r"ahcicrypt: TRIM refused, data intact"), \
+                vm.tails(40)
+            assert vm.search(r"ahci_crypt 00:1f\.2: port 1 slot \d+: "
+                             r"command 06 refused", log="com2"), vm.tails(40)
         assert vm.search(r"ahci_crypt 00:1f\.2: port 1: 1 range\(s\)",
                          log="com2"), vm.tails(40)
         vm.wait_exit(60)
