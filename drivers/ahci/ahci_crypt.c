@@ -11,8 +11,10 @@
  * pages of ABAR (BAR5) are trapped through nested paging: accesses reach
  * ahci_reg_read/write (drivers/ahci/ahci_port.c) under the HBA's lock.
  * Accesses to other ports, and to whatever else shares ABAR's pages, are
- * done on the hardware as the guest made them.  The firmware's AHCI driver
- * is not detached by the loader (the ESP may be on the same HBA).
+ * done on the hardware as the guest made them.  The HBA's I/O BARs (the
+ * index/data pair that reaches ABAR around the trap, legacy task-file
+ * ports) are hidden.  The firmware's AHCI driver is not detached by the
+ * loader (the ESP may be on the same HBA).
  *
  * Memory per shadowed port, from pages_alloc at boot: one page for the
  * command list and received-FIS area, 32 command tables, 32 pages of saved
@@ -248,6 +250,35 @@ static int take_ports(struct ahci_crypt_dev *d)
 	return 0;
 }
 
+/*
+ * The HBA's I/O BARs are hidden (read all ones, writes dropped): on Intel
+ * HBAs BAR4 is the index/data pair (AIDP) that reaches every ABAR
+ * register, PxCLB included, around the trap; BAR0-3 are legacy task-file
+ * ports.  AHCI drivers use ABAR only.
+ */
+static int hide_io_bars(struct pci_device *p)
+{
+	u32 i;
+	int err;
+
+	for (i = 0; i < PCI_BAR_SLOTS; i++) {
+		const struct pci_bar *b = &p->bar[i];
+
+		if (b->kind != PCI_BAR_IO || !b->addr || !b->size ||
+		    b->addr + b->size > 0x10000)
+			continue;
+		err = io_register((u16)b->addr, (u16)b->size, io_absent_device,
+				  NULL);
+		if (err)
+			return err;
+		log_printf("ahci_crypt: %02x:%02x.%x: I/O BAR%u %llx-%llx hidden\n",
+			   p->bdf.bus, p->bdf.dev, p->bdf.fn, i,
+			   (unsigned long long)b->addr,
+			   (unsigned long long)(b->addr + b->size - 1));
+	}
+	return 0;
+}
+
 static int setup_dev(struct ahci_crypt_dev *d, struct pci_device *p)
 {
 	const struct pci_bar *bar = &p->bar[5];
@@ -272,7 +303,9 @@ static int setup_dev(struct ahci_crypt_dev *d, struct pci_device *p)
 	n = add_ports(d, p);
 	if (n <= 0)
 		return n ? n : -ENOENT;
-	err = take_ports(d);
+	err = hide_io_bars(p);
+	if (!err)
+		err = take_ports(d);
 	if (err)
 		return err;
 	base = ALIGN_DOWN(bar->addr, 4096);

@@ -56,6 +56,9 @@ def run_guest(name, mode, key_path, args, smp=1):
                              r"command 06 refused", log="com2"), vm.tails(40)
         assert vm.search(r"ahci_crypt 00:1f\.2: port 1: 1 range\(s\)",
                          log="com2"), vm.tails(40)
+        # ICH9's index/data pair (BAR4) would reach PxCLB around the trap.
+        assert vm.search(r"ahci_crypt: 00:1f\.2: I/O BAR4 \w+-\w+ hidden",
+                         log="com2"), vm.tails(40)
         vm.wait_exit(60)
         return vm.text("com2")
 
