@@ -27,6 +27,7 @@
 #include <tv/crypto.h>
 #include <tv/guest_map.h>
 #include <tv/spinlock.h>
+#include <tv/pci_regs.h>
 #include <tv/storage_ahci.h>
 #include <arch/fpu.h>
 #include <arch/processor.h>
@@ -51,10 +52,101 @@ static u32 raw_warned;
 
 static const char *const no_options[] = { NULL };
 
+/*
+ * The BARs of an HBA ahci_crypt owns never move: a moved ABAR would leave
+ * the trap, a moved I/O BAR the hiding.  BAR writes never reach the
+ * hardware: a sizing pattern (all implemented address bits set) is
+ * remembered and answered from the BAR's mask, writing back the current
+ * address is accepted, anything else is dropped and logged.  (Under the
+ * PCI address lock, like every configuration access.)
+ */
+static struct {
+	const struct pci_device *d;
+	u8 sizing;		/* BIT(i): BAR i holds the guest's sizing pattern */
+} pins[AHCI_CRYPT_DEVS + 2];
+static u32 pin_warned;
+
+static u8 *pin_of(const struct pci_device *d)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(pins); i++) {
+		if (!pins[i].d)
+			pins[i].d = d;
+		if (pins[i].d == d)
+			return &pins[i].sizing;
+	}
+	return NULL;
+}
+
+/* BAR i's implemented address bits and address, as 32-bit halves. */
+static bool bar_dword(const struct pci_device *d, int i, u32 *mask, u32 *addr)
+{
+	const struct pci_bar *b = &d->bar[i];
+
+	if (b->kind == PCI_BAR_MEM64_HI && i > 0) {
+		*mask = (u32)(d->bar[i - 1].mask >> 32);
+		*addr = (u32)(d->bar[i - 1].addr >> 32);
+		return true;
+	}
+	*mask = (u32)b->mask;
+	*addr = (u32)b->addr;
+	return b->kind == PCI_BAR_IO || b->kind == PCI_BAR_MEM32 ||
+	       b->kind == PCI_BAR_MEM64;
+}
+
+static int bar_of(u16 off)
+{
+	return off >= PCI_BASE_ADDRESS_0 && off < PCI_BASE_ADDRESS_0 + 24 ?
+	       (off - PCI_BASE_ADDRESS_0) / 4 : -1;
+}
+
+static int ahci_config_read(const struct pci_access *a, struct pci_device *d,
+			    unsigned int size, u16 off, u32 *data)
+{
+	int i = bar_of(off & ~3);
+	u8 *sizing = pin_of(d);
+	u32 mask, addr, v;
+
+	if (i < 0 || !sizing || !(*sizing & BIT(i)) ||
+	    !bar_dword(d, i, &mask, &addr))
+		return PCI_HOOK_DEFAULT;
+	v = pci_cached_read(d, (u16)(off & ~3), 4);
+	v = mask | (v & ~mask & (d->bar[i].kind == PCI_BAR_IO ? 3u : 0xfu));
+	v >>= (off & 3) * 8;
+	*data = size == 4 ? v : v & ((1u << (size * 8)) - 1);
+	return PCI_HOOK_DONE;
+}
+
+static int ahci_config_write(const struct pci_access *a, struct pci_device *d,
+			     unsigned int size, u16 off, u32 *data)
+{
+	int i = bar_of(off & ~3);
+	u8 *sizing = pin_of(d);
+	u32 mask, addr;
+
+	if (i < 0)
+		return PCI_HOOK_DEFAULT;
+	if (!sizing || size != 4 || (off & 3) || !bar_dword(d, i, &mask, &addr))
+		return PCI_HOOK_DONE;
+	if ((*data & mask) == mask) {
+		*sizing |= (u8)BIT(i);
+		return PCI_HOOK_DONE;
+	}
+	*sizing &= (u8)~BIT(i);
+	if ((*data & mask) != (addr & mask))
+		log_ratelimited(pin_warned, "ahci_crypt: %02x:%02x.%x: BAR%d "
+				"move to %x refused\n", d->bdf.bus, d->bdf.dev,
+				d->bdf.fn, i, *data);
+	return PCI_HOOK_DONE;
+}
+
 const struct pci_driver_desc pci_driver_ahci_crypt = {
 	.name = "ahci_crypt",
 	.options = no_options,
 	.device = "class_code=010601",
+	.config_read = ahci_config_read,
+	.config_write = ahci_config_write,
 };
 
 /* ---- the environment of the engine ---- */

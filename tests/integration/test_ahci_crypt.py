@@ -54,6 +54,12 @@ def run_guest(name, mode, key_path, args, smp=1):
                 vm.tails(40)
             assert vm.search(r"ahci_crypt 00:1f\.2: port 1 slot \d+: "
                              r"command 06 refused", log="com2"), vm.tails(40)
+            # ABAR cannot be moved away from the trap; sizing still works.
+            assert vm.search(r"ahcicrypt: BAR5 stays at"), vm.tails(40)
+            assert vm.search(r"ahci_crypt: 00:1f\.2: BAR5 move to d0000000 "
+                             r"refused", log="com2"), vm.tails(40)
+        assert vm.search(r"ata2: SATA max UDMA/133 abar m4096@0x"), \
+            vm.tails(40)
         assert vm.search(r"ahci_crypt 00:1f\.2: port 1: 1 range\(s\)",
                          log="com2"), vm.tails(40)
         # ICH9's index/data pair (BAR4) would reach PxCLB around the trap.

@@ -43,6 +43,14 @@ if [ "$mode" = write ]; then
 		fail "straddling write"
 	sync
 	echo 3 > /proc/sys/vm/drop_caches
+	# Moving ABAR (BAR5) away from thinvisor's trap is refused.
+	cfg=/sys/bus/pci/devices/0000:00:1f.2/config
+	old=$(dd if=$cfg bs=4 skip=9 count=1 2>/dev/null | od -An -tx4)
+	printf '\000\000\000\320' | dd of=$cfg bs=4 seek=9 conv=notrunc \
+		2>/dev/null
+	new=$(dd if=$cfg bs=4 skip=9 count=1 2>/dev/null | od -An -tx4)
+	[ "$old" = "$new" ] || fail "BAR5 moved from$old to$new"
+	echo "ahcicrypt: BAR5 stays at$new"
 fi
 dd if=$dev bs=512 skip=4096 count=32 2>/dev/null | cmp -s - /tmp/pat ||
 	fail "read back in range differs"
