@@ -11,8 +11,10 @@
  *   PACKET, verify, buffers, microcode  PASS (table copied, buffers the
  *                                      guest's own)
  *   everything else: PIO READ/WRITE SECTORS (MULTIPLE), streaming, queued
- *   TCQ, DATA SET MANAGEMENT (TRIM), SEND FPDMA QUEUED, WRITE LOG to the
- *   SCT logs (WRITE SAME), CHS addressing, unknown opcodes
+ *   TCQ, DATA SET MANAGEMENT (TRIM), SEND FPDMA QUEUED, WRITE LOG and
+ *   SMART WRITE LOG to the SCT logs (WRITE SAME), NCQ NON-DATA other than
+ *   abort/deadline/set features (ZERO EXT, ZAC), CHS addressing, unknown
+ *   opcodes
  *                                      FAIL (closed; the guest gets ABRT)
  *
  * A FIS that is not a Register Host to Device FIS with the C bit is a
@@ -46,6 +48,22 @@ static bool in_pass_table(u8 op)
 		if (pass_ops[i] == op)
 			return true;
 	return false;
+}
+
+static bool sct_log(u8 log)
+{
+	return log == ATA_LOG_SCT_CMD || log == ATA_LOG_SCT_DATA;
+}
+
+static enum ahci_class ncq_non_data(const u8 *f)
+{
+	switch (f[FIS_FEAT_LO] & 0xf) {
+	case ATA_NCQ_ND_ABORT:
+	case ATA_NCQ_ND_DEADLINE:
+	case ATA_NCQ_ND_SET_FEATURES:
+		return AHCI_CLASS_PASS;
+	}
+	return AHCI_CLASS_FAIL;		/* ZERO EXT, ZAC MANAGEMENT OUT, .. */
 }
 
 static u64 lba48_of(const u8 *f)
@@ -104,9 +122,12 @@ enum ahci_class ahci_classify(const u8 *f, struct ahci_io *io)
 	case ATA_WRITE_LOG_EXT:
 	case ATA_WRITE_LOG_DMA_EXT:
 		/* SCT commands (WRITE SAME among them) write sectors. */
-		return f[FIS_LBA0] == ATA_LOG_SCT_CMD ||
-		       f[FIS_LBA0] == ATA_LOG_SCT_DATA ? AHCI_CLASS_FAIL :
-		       AHCI_CLASS_PASS;
+		return sct_log(f[FIS_LBA0]) ? AHCI_CLASS_FAIL : AHCI_CLASS_PASS;
+	case ATA_SMART:
+		return f[FIS_FEAT_LO] == ATA_SMART_WRITE_LOG && sct_log(f[FIS_LBA0]) ?
+		       AHCI_CLASS_FAIL : AHCI_CLASS_PASS;
+	case ATA_NCQ_NON_DATA:
+		return ncq_non_data(f);
 	}
 	return in_pass_table(f[FIS_CMD]) ? AHCI_CLASS_PASS : AHCI_CLASS_FAIL;
 }

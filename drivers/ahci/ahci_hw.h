@@ -164,6 +164,10 @@ _Static_assert(sizeof(struct ahci_cmd_table) == AHCI_CT_PRDT, "AHCI table");
 #define ATA_SEC_LAST		0xf6	/* .. SECURITY DISABLE PASSWORD */
 #define ATA_READ_NATIVE_MAX	0xf8
 #define ATA_SET_MAX		0xf9
+#define ATA_SMART_WRITE_LOG	0xd6	/* SMART feature (ACS-3 §7.48.9) */
+#define ATA_NCQ_ND_ABORT	0x0	/* NCQ NON-DATA subcommands (ACS-4) */
+#define ATA_NCQ_ND_DEADLINE	0x1
+#define ATA_NCQ_ND_SET_FEATURES	0x5
 #define ATA_LOG_SCT_CMD		0xe0	/* SCT command/status log (ACS-3 §8) */
 #define ATA_LOG_SCT_DATA	0xe1
 

@@ -395,6 +395,45 @@ static void check_media(u64 lba, const u8 *want, u32 nsect)
 	free(exp);
 }
 
+static void test_classify(void **state)
+{
+	u8 f[64] = { FIS_TYPE_H2D, FIS_H2D_C };
+	struct ahci_io io;
+
+	f[FIS_CMD] = ATA_SMART;
+	f[FIS_FEAT_LO] = ATA_SMART_WRITE_LOG;
+	f[FIS_LBA0] = ATA_LOG_SCT_CMD;		/* SCT via SMART WRITE LOG */
+	assert_int_equal(ahci_classify(f, &io), AHCI_CLASS_FAIL);
+	f[FIS_LBA0] = 0x80;			/* a host-specific log */
+	assert_int_equal(ahci_classify(f, &io), AHCI_CLASS_PASS);
+	f[FIS_CMD] = ATA_NCQ_NON_DATA;
+	f[FIS_FEAT_LO] = 6;			/* ZERO EXT */
+	assert_int_equal(ahci_classify(f, &io), AHCI_CLASS_FAIL);
+	f[FIS_FEAT_LO] = ATA_NCQ_ND_ABORT;
+	assert_int_equal(ahci_classify(f, &io), AHCI_CLASS_PASS);
+	f[FIS_CMD] = ATA_READ_DMA;
+	f[FIS_DEVICE] = 0;			/* CHS */
+	assert_int_equal(ahci_classify(f, &io), AHCI_CLASS_FAIL);
+	f[FIS_DEVICE] = FIS_DEVICE_LBA | 0x5;
+	f[FIS_LBA0] = 1;
+	f[FIS_COUNT_LO] = 0;			/* 256 sectors */
+	assert_int_equal(ahci_classify(f, &io), AHCI_CLASS_RW);
+	assert_int_equal(io.lba, 0x5000001);
+	assert_int_equal(io.nsect, 256);
+	f[FIS_CMD] = ATA_WRITE_FPDMA;
+	f[FIS_FEAT_LO] = f[FIS_FEAT_HI] = 0;	/* 65536 sectors */
+	assert_int_equal(ahci_classify(f, &io), AHCI_CLASS_RW);
+	assert_true(io.ncq && io.write && io.lba48);
+	assert_int_equal(io.nsect, 65536);
+	f[FIS_CMD] = ATA_PACKET;		/* ATAPI passes unencrypted */
+	assert_int_equal(ahci_classify(f, &io), AHCI_CLASS_PASS);
+	f[1] = 0;				/* device control (SRST) */
+	f[FIS_CMD] = 0x30;
+	assert_int_equal(ahci_classify(f, &io), AHCI_CLASS_PASS);
+	f[0] = 0x34;				/* not a H2D FIS */
+	assert_int_equal(ahci_classify(f, &io), AHCI_CLASS_FAIL);
+}
+
 static void test_write_read_range(void **state)
 {
 	u8 *w = gpage(G_DATA), *r = gpage(G_DATA + 8);
@@ -632,6 +671,7 @@ static void test_unconfigured_port(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_classify),
 		cmocka_unit_test_setup_teardown(test_write_read_range, setup_idle, teardown),
 		cmocka_unit_test_setup_teardown(test_outside_and_straddle, setup_idle, teardown),
 		cmocka_unit_test_setup_teardown(test_ncq_and_chunks, setup_idle, teardown),
