@@ -245,7 +245,7 @@ static int setup_bounce(struct ahci_ctrl *c, struct ahci_port *p, u32 s,
 	sl->lba48 = io->lba48;
 	sl->lba = io->lba;
 	sl->left = io->nsect;
-	set_hdr(p, s, (sl->flags & (u32)(AHCI_HDR_CFL | GENMASK(15, 12))) |
+	set_hdr(p, s, (sl->flags & (u32)(AHCI_HDR_CFL | AHCI_HDR_PMP)) |
 		(io->write ? (u32)AHCI_HDR_WRITE : 0), 1);
 	p->stats.bounced++;
 	return next_chunk(c, p, s);

@@ -331,6 +331,12 @@ static int take_ports(struct ahci_crypt_dev *d)
 		if (!(pi & BIT(i)))
 			log_printf("%s: port %u not implemented (PI %x)\n",
 				   d->ctrl.name, i, pi);
+		if (AHCI_PORT_BASE + (i + 1) * AHCI_PORT_SIZE > d->abar_size) {
+			log_printf("%s: port %u is beyond ABAR: nothing to "
+				   "shadow\n", d->ctrl.name, i);
+			d->ctrl.port[i] = NULL;
+			continue;
+		}
 		err = ahci_port_takeover(&d->ctrl, p);
 		if (err)
 			return err;

@@ -56,6 +56,7 @@
 #define AHCI_HDR_CFL		GENMASK(4, 0)	/* command FIS length, dwords */
 #define AHCI_HDR_ATAPI		BIT(5)
 #define AHCI_HDR_WRITE		BIT(6)		/* host to device */
+#define AHCI_HDR_PMP		GENMASK(15, 12)	/* port multiplier port */
 #define AHCI_HDR_PRDTL_SHIFT	16
 #define AHCI_HDR_PRDTL		GENMASK(31, 16)
 #define AHCI_SLOTS		32
