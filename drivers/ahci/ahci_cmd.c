@@ -305,6 +305,11 @@ static void prepare(struct ahci_ctrl *c, struct ahci_port *p, u32 s)
 	}
 	if (err)
 		setup_fail(c, p, s, err);
+	if (!p->used) {
+		p->used = true;
+		ahci_warn(c, "port %u: first command %02x (slot %u) through "
+			  "the shadows\n", p->num, sl->opcode, s);
+	}
 }
 
 static void issue(struct ahci_ctrl *c, struct ahci_port *p, u32 s)

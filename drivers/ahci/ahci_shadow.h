@@ -110,6 +110,7 @@ struct ahci_port {
 	u32 sact;		/* PxSACT as the guest sees it */
 	u32 queued;		/* accepted, not yet on the hardware */
 	s32 running;		/* slot on the hardware, or -1 */
+	bool used;		/* a command was taken since the take-over */
 	struct ahci_slot slot[AHCI_SLOTS];
 	struct ahci_stats stats;
 };

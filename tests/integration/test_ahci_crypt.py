@@ -105,3 +105,35 @@ def test_ahci_bad_key_file_stops_the_hypervisor():
         vm.wait_for(r"storage\.encrypt line 1: keyfile \\EFI\\BOOT\\disk\.key: "
                     r"must hold exactly 64 bytes", timeout=120)
         vm.wait_for(r"not starting the hypervisor")
+
+
+def test_ahci_firmware_boots_through_the_shadows():
+    """Port 0 (the ESP) shadowed too, with a range in the FAT's unused
+    tail: OVMF, the kernel's EFI stub (the initrd is read through the
+    firmware after thinvisor started) and then Linux all use port 0
+    through thinvisor's copied command tables."""
+    name = "ahci-crypt-esp"
+    img, key, key_path, args = make_disk(name)
+    key0 = os.path.join(LOG_ROOT, name, "esp.key")
+    with open(key0, "wb") as f:
+        f.write(os.urandom(64))
+    conf = conf_text(test="ahcicrypt", extra_args="tv.ahci=write") + RANGE + (
+        f"storage.encrypt = slot={SLOT}, port=0, lba=100000-120000, "
+        "keyfile=\\EFI\\BOOT\\esp.key\n")
+    with boot(name, conf, extra_args=args,
+              extras=[f"{key_path}=/EFI/BOOT/disk.key",
+                      f"{key0}=/EFI/BOOT/esp.key"],
+              initrd=initrd_with(["ahci", "sd_mod"])) as vm:
+        vm.wait_for(r"TV-TEST: ahcicrypt (PASS|FAIL.*)", timeout=300)
+        assert vm.search(r"TV-TEST: ahcicrypt PASS"), vm.tails(40)
+        assert vm.search(r"ahci_crypt 00:1f\.2: ABAR \w+: \w+ bytes trapped, "
+                         r"2 port\(s\) shadowed", log="com2"), vm.tails(40)
+        # The firmware read from port 0 after the take-over (OVMF uses
+        # READ DMA (EXT); Linux would first send IDENTIFY or NCQ).
+        assert vm.search(r"port 0: first command (c8|25) ", log="com2"), \
+            vm.tails(40)
+        vm.wait_exit(60)
+    with open(img, "rb") as f:
+        disk = f.read()
+    check_range(img, key, 4096, pattern(PAT, 16384))
+    assert b"TVCRYPT" not in disk[2048 * 512:]
