@@ -117,9 +117,12 @@ def test_ahci_firmware_boots_through_the_shadows():
     key0 = os.path.join(LOG_ROOT, name, "esp.key")
     with open(key0, "wb") as f:
         f.write(os.urandom(64))
+    # The rule written by hand as well: the loader knows ahci_crypt and
+    # leaves the firmware's driver attached.
     conf = conf_text(test="ahcicrypt", extra_args="tv.ahci=write") + RANGE + (
         f"storage.encrypt = slot={SLOT}, port=0, lba=100000-120000, "
-        "keyfile=\\EFI\\BOOT\\esp.key\n")
+        "keyfile=\\EFI\\BOOT\\esp.key\n"
+        f"vmm.driver.pci = slot={SLOT}, driver=ahci_crypt\n")
     with boot(name, conf, extra_args=args,
               extras=[f"{key_path}=/EFI/BOOT/disk.key",
                       f"{key0}=/EFI/BOOT/esp.key"],
@@ -132,6 +135,7 @@ def test_ahci_firmware_boots_through_the_shadows():
         # READ DMA (EXT); Linux would first send IDENTIFY or NCQ).
         assert vm.search(r"port 0: first command (c8|25) ", log="com2"), \
             vm.tails(40)
+        assert not vm.search(r"00:1f\.2 .*firmware drivers"), vm.tails(40)
         vm.wait_exit(60)
     with open(img, "rb") as f:
         disk = f.read()
