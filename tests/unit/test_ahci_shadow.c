@@ -646,6 +646,43 @@ static void test_late_completion(void **state)
 	assert_int_equal(greg(PORT, PX_CI), 0);
 }
 
+/* A stop or an HBA reset while a bounced read runs drops it: nothing is
+ * copied to the guest afterwards, the next command runs normally. */
+static void test_stop_and_reset_drop_slots(void **state)
+{
+	u8 *r = gpage(G_DATA + 4), want[4096];
+	struct g_prd rp = { gaddr(G_DATA + 4), 4096 };
+
+	g_start(PORT);
+	memset(r, 0x5a, 4096);
+	sim.hold = true;
+	assert_int_equal(g_issue(PORT, 2, ATA_READ_DMA_EXT, 7000, 8, &rp, 1),
+			 BIT(2));
+	gwrite(PORT, PX_CMD, PX_CMD_FRE);		/* stop */
+	assert_int_equal(greg(PORT, PX_CI), 0);
+	sim_run();
+	assert_int_equal(r[0], 0x5a);
+	gwrite(PORT, PX_CMD, PX_CMD_FRE | PX_CMD_ST);
+	assert_int_equal(g_issue(PORT, 4, ATA_READ_DMA_EXT, 7000, 8, &rp, 1),
+			 BIT(4));
+	ahci_reg_write(&ctrl, AHCI_GHC, AHCI_GHC_HR);
+	assert_int_equal(greg(PORT, PX_CI), 0);
+	sim.hold = false;
+	g_start(PORT);
+	/* A PxCI write while the engine is off is forgotten at start. */
+	gwrite(PORT, PX_CMD, PX_CMD_FRE);
+	g_build(gaddr(G_CLB), 6, ATA_READ_DMA_EXT, 7000, 8, &rp, 1);
+	gwrite(PORT, PX_CI, BIT(6));
+	gwrite(PORT, PX_CMD, PX_CMD_FRE | PX_CMD_ST);
+	assert_int_equal(greg(PORT, PX_CI), 0);
+	assert_int_equal(g_issue(PORT, 6, ATA_READ_DMA_EXT, 7000, 8, &rp, 1), 0);
+	/* The medium's zeros, decrypted once: only the last read counted. */
+	memset(want, 0, sizeof(want));
+	assert_int_equal(xts_decrypt_sectors(&key, 7000, want, want, 8, 512), 0);
+	assert_memory_equal(r, want, 4096);
+	assert_int_equal(port.stats.dec_sectors, 8);
+}
+
 static void test_unconfigured_port(void **state)
 {
 	u8 *w = gpage(G_DATA);
@@ -679,6 +716,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fail_closed, setup_idle, teardown),
 		cmocka_unit_test_setup_teardown(test_takeover_and_cmd_before_init, setup_fw, teardown),
 		cmocka_unit_test_setup_teardown(test_late_completion, setup_idle, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_and_reset_drop_slots, setup_idle, teardown),
 		cmocka_unit_test_setup_teardown(test_unconfigured_port, setup_idle, teardown),
 	};
 
