@@ -364,6 +364,31 @@ static int chunk_out(struct ahci_ctrl *c, struct ahci_port *p, u32 s)
 	return 0;
 }
 
+/*
+ * IDENTIFY DEVICE data on its way to the guest: TRIM and SCT are taken
+ * out (both fail closed here, so the guest had better not use them) and
+ * the integrity checksum is made right again.  The bounce buffer is free:
+ * only this slot runs.
+ */
+static void patch_identify(struct ahci_ctrl *c, struct ahci_port *p, u32 s)
+{
+	u16 *id = (u16 *)p->mem.bounce;
+	u8 sum = 0;
+	u32 i;
+
+	if (copy_guest(c, p, s, 0, ATA_SECTOR, false))
+		return;
+	id[ATA_ID_DSM] &= (u16)~BIT(0);
+	id[ATA_ID_SCT] &= (u16)~BIT(0);
+	if ((id[ATA_ID_INTEGRITY] & 0xff) == ATA_ID_SIGNATURE) {
+		for (i = 0; i < ATA_SECTOR - 1; i++)
+			sum = (u8)(sum + p->mem.bounce[i]);
+		id[ATA_ID_INTEGRITY] = (u16)(ATA_ID_SIGNATURE |
+					     (u8)(0x100 - sum) << 8);
+	}
+	copy_guest(c, p, s, 0, ATA_SECTOR, true);
+}
+
 /* The running slot s completed on the hardware without error. */
 static void finish(struct ahci_ctrl *c, struct ahci_port *p, u32 s)
 {
@@ -387,6 +412,9 @@ static void finish(struct ahci_ctrl *c, struct ahci_port *p, u32 s)
 			return;
 		}
 		bytes = sl->done + sl->chunk * ATA_SECTOR;
+	} else if (sl->opcode == ATA_IDENTIFY &&
+		   (shadow_table(p, s)->cfis[1] & FIS_H2D_C)) {
+		patch_identify(c, p, s);
 	}
 	guest_prdbc(c, p, s, bytes);
 	ahci_copy_rfis(c, p);

@@ -174,4 +174,10 @@ _Static_assert(sizeof(struct ahci_cmd_table) == AHCI_CT_PRDT, "AHCI table");
 
 #define ATA_SECTOR		512
 
+/* ---- IDENTIFY DEVICE data, 256 words (ACS-3 §7.12.7) ---- */
+#define ATA_ID_DSM		169	/* bit 0: DATA SET MANAGEMENT TRIM */
+#define ATA_ID_SCT		206	/* bit 0: SCT Command Transport */
+#define ATA_ID_INTEGRITY	255	/* A5h, then the checksum byte */
+#define ATA_ID_SIGNATURE	0xa5
+
 #endif

@@ -144,6 +144,12 @@ static bool sim_exec(u32 port, u32 s)
 	struct ahci_io io;
 	u8 id[512] = { 0x40 };
 
+	id[ATA_ID_DSM * 2] = 1;			/* TRIM */
+	id[ATA_ID_SCT * 2] = 0x21;		/* SCT, with other bits */
+	id[ATA_ID_INTEGRITY * 2] = ATA_ID_SIGNATURE;
+	for (u32 i = 0; i < 511; i++)
+		id[511] = (u8)(id[511] - id[i]);
+
 	if (ahci_classify(f, &io) == AHCI_CLASS_RW) {
 		if (io.lba + io.nsect > MEDIA_SECTORS)
 			return sim_error(port), false;
@@ -561,6 +567,8 @@ static void test_fail_closed(void **state)
 {
 	struct g_prd d = { gaddr(G_DATA), 512 };
 	struct g_prd id = { gaddr(G_DATA + 4), 512 };
+	u32 i;
+	u8 sum;
 
 	g_start(PORT);
 	g_issue(PORT, 0, 0x30, 4096, 1, &d, 1);		/* WRITE SECTORS (PIO) */
@@ -575,6 +583,13 @@ static void test_fail_closed(void **state)
 	assert_int_equal(g_issue(PORT, 7, ATA_IDENTIFY, 0, 1, &id, 1), 0);
 	assert_int_equal(sim.trace[sim.ntrace - 1].prd0, gaddr(G_DATA + 4));
 	assert_int_equal(gpage(G_DATA + 4)[0], 0x40);
+	/* TRIM and SCT hidden, other bits kept, checksum still right. */
+	assert_int_equal(gpage(G_DATA + 4)[ATA_ID_DSM * 2], 0);
+	assert_int_equal(gpage(G_DATA + 4)[ATA_ID_SCT * 2], 0x20);
+	for (i = 0, sum = 0; i < 512; i++)
+		sum = (u8)(sum + gpage(G_DATA + 4)[i]);
+	assert_int_equal(sum, 0);
+	assert_int_equal(gpage(G_DATA + 4)[510], ATA_ID_SIGNATURE);
 	assert_int_equal(g_issue(PORT, 8, ATA_FLUSH_CACHE_EXT, 0, 0, NULL, 0), 0);
 	assert_int_equal(greg(PORT, PX_IS) & PX_IS_TFES, 0);
 }
