@@ -384,7 +384,9 @@ static int setup_dev(struct ahci_crypt_dev *d, struct pci_device *p)
 	u64 base, size;
 	int n, err;
 
-	if (bar->kind != PCI_BAR_MEM32 || !bar->addr || bar->size < 0x180)
+	/* An AHCI HBA: SATA (0106xx) or RAID (0104xx) mass storage with ABAR. */
+	if ((p->class_code >> 8 != 0x0106 && p->class_code >> 8 != 0x0104) ||
+	    bar->kind != PCI_BAR_MEM32 || !bar->addr || bar->size < 0x180)
 		return -ENODEV;
 	d->abar = (volatile u8 *)bar->addr;
 	d->abar_size = MIN(bar->size, (u64)AHCI_ABAR_SIZE);
