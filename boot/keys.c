@@ -61,6 +61,13 @@ static EFI_STATUS check_slot(const struct storage_range *r)
 		      r->bus, r->dev, r->fn);
 		return EFI_NOT_FOUND;
 	}
+	if (storage_range_is_ahci(r) && class_code >> 8 != 0x0106) {
+		Print(L"thinvisor: thinvisor.conf: storage.encrypt line %u: "
+		      L"slot=%02x:%02x.%x: port= needs an AHCI controller, this "
+		      L"is class %06x\n", r->line, r->bus, r->dev, r->fn,
+		      class_code);
+		return EFI_INVALID_PARAMETER;
+	}
 	if (r->nsid && class_code >> 8 != 0x0108) {
 		Print(L"thinvisor: thinvisor.conf: storage.encrypt line %u: "
 		      L"slot=%02x:%02x.%x: nsid= needs an NVMe controller, this "

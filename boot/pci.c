@@ -27,8 +27,13 @@ static const char *const no_options[] = { NULL };
 static const struct pci_driver_desc loader_nvme_crypt = {
 	.name = "nvme_crypt", .options = no_options,
 };
+/* ahci_crypt keeps the firmware's driver: the ESP may be on that HBA. */
+static const struct pci_driver_desc loader_ahci_crypt = {
+	.name = "ahci_crypt", .options = no_options,
+};
 static const struct pci_driver_desc *const drivers[] = {
 	&pci_driver_conceal, &loader_force_enable, &loader_nvme_crypt,
+	&loader_ahci_crypt,
 };
 
 static int parse_rules(struct pci_match_rules *r, const struct tv_config *cfg)
@@ -121,7 +126,8 @@ EFI_STATUS loader_disconnect_pci(const struct tv_config *cfg)
 		if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, handles[i],
 						&PciIoProtocol, (void **)&io)) ||
 		    !read_device(io, &d) || pci_match_assign(&rules, &d) <= 0 ||
-		    !d.driver || d.driver == &loader_force_enable)
+		    !d.driver || d.driver == &loader_force_enable ||
+		    d.driver == &loader_ahci_crypt)
 			continue;
 		st = uefi_call_wrapper(BS->DisconnectController, 3, handles[i],
 				       NULL, NULL);

@@ -2,7 +2,7 @@
 # (in the initramfs) and talk to thinvisor through CPUID and vmmcall.
 # Built with the host gcc against glibc; `make guest-tools` -> build/tools/.
 
-GUEST_TOOLS := tv-info thinvisor-log tv-status tv-devmem tv-dumpexits tv-cpuburn tv-badcall dbgsh tv-ucode tv-pcistress tv-dmcrypt tv-time
+GUEST_TOOLS := tv-info thinvisor-log tv-status tv-devmem tv-dumpexits tv-cpuburn tv-badcall dbgsh tv-ucode tv-pcistress tv-dmcrypt tv-time tv-ata
 GUEST_TOOL_CFLAGS := -std=gnu11 -O2 -fPIE -Wall -Wextra -Werror -Iinclude -Itools
 GUEST_TOOL_LDFLAGS := -static-pie
 GUEST_TOOL_BINS := $(addprefix $(BUILD)/tools/,$(GUEST_TOOLS))

@@ -2,12 +2,8 @@
  * nvme_crypt: transparent XTS-AES-256 encryption of NVMe LBA ranges
  * (storage.encrypt, docs/storage.md), the hypervisor half.
  *
- * At boot (storage_encrypt_boot, before PCI) the storage.encrypt lines are
- * parsed again, the keys the loader read are copied out of their boot
- * record into XTS contexts and the record is wiped.  Each configured slot
- * gets a `slot=BB:DD.F, driver=nvme_crypt` rule in front of the
- * vmm.driver.pci lines, so a controller with encrypted ranges can never
- * be left without the driver (fail closed).
+ * The ranges and keys come from drivers/storage/storage_boot.c, which
+ * also gives each slot with nsid= ranges the `driver=nvme_crypt` rule.
  *
  * nvme_crypt_init, for each controller the driver got: if the controller
  * is running (the firmware used it), it is disabled first, so every queue
@@ -26,7 +22,6 @@
 #include <tv/env.h>
 #include <tv/fmt.h>
 #include <tv/hv.h>
-#include <tv/bootproto.h>
 #include <tv/crypto.h>
 #include <tv/guest_map.h>
 #include <tv/spinlock.h>
@@ -53,10 +48,6 @@ struct nvme_crypt_dev {
 	bool ranges_ok;			/* ... and consistent */
 };
 
-static struct storage_range ranges[STORAGE_RANGES_MAX];
-static struct xts_ctx keys[STORAGE_RANGES_MAX];
-static u32 nranges;
-static bool keys_ready;
 static struct nvme_crypt_dev devs[NVME_CRYPT_DEVS];
 static u32 ndevs;
 
@@ -70,105 +61,6 @@ const struct pci_driver_desc pci_driver_nvme_crypt = {
 	.device = "class_code=010802",
 	.bar_moved = nvme_bar_moved,
 };
-
-static bool any_model_serial(void)
-{
-	u32 i;
-
-	for (i = 0; i < nranges; i++)
-		if (!(ranges[i].sel & STORAGE_SEL_SLOT))
-			return true;
-	return false;
-}
-
-static int insert_rule(u32 k, const char *fmt, u8 bus, u8 dev, u8 fn)
-{
-	struct tv_config *cfg = &hv_config;
-
-	if (cfg->pci_driver_count >= TV_CONFIG_PCI_DRIVER_MAX)
-		return -ENOSPC;
-	memmove(cfg->pci_driver[k + 1], cfg->pci_driver[k],
-		(cfg->pci_driver_count - k) * TV_CONFIG_ENTRY_MAX);
-	tv_snprintf(cfg->pci_driver[k], TV_CONFIG_ENTRY_MAX, fmt, bus, dev, fn);
-	cfg->pci_driver_count++;
-	return 0;
-}
-
-/*
- * Puts `slot=..., driver=nvme_crypt` first for every configured slot and,
- * when ranges name disks by model=/serial=, `class_code=010802,
- * driver=nvme_crypt` after them: which controller holds that disk is only
- * known once it answers Identify, so every NVMe controller is shadowed.
- */
-static int add_driver_rules(void)
-{
-	u32 i, j, k = 0;
-	int err;
-
-	for (i = 0; i < nranges; i++) {
-		for (j = 0; j < i; j++)
-			if (ranges[j].bus == ranges[i].bus &&
-			    ranges[j].dev == ranges[i].dev &&
-			    ranges[j].fn == ranges[i].fn)
-				break;
-		if (j < i || !(ranges[i].sel & STORAGE_SEL_SLOT))
-			continue;
-		err = insert_rule(k++, "slot=%02x:%02x.%x, driver=nvme_crypt",
-				  ranges[i].bus, ranges[i].dev, ranges[i].fn);
-		if (err)
-			return err;
-	}
-	if (any_model_serial())
-		return insert_rule(k, "class_code=010802, driver=nvme_crypt",
-				   0, 0, 0);
-	return 0;
-}
-
-static int take_keys(struct tv_rec_keys *rec)
-{
-	u32 i;
-	int err;
-
-	for (i = 0; i < nranges; i++) {
-		err = xts_init(&keys[i], rec->keys[i], TV_REC_KEY_SIZE);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-int storage_encrypt_boot(void *const *table)
-{
-	static const u8 id[16] = TV_REC_KEYS_UUID;
-	struct tv_rec_keys *rec = tv_boot_find(table, id, sizeof(*rec));
-	struct storage_error e;
-	char msg[200];
-	int err;
-
-	if (storage_parse_config(&hv_config, ranges, &nranges, &e)) {
-		storage_format_error(&e, msg, sizeof(msg));
-		log_printf("storage: %s\n", msg);
-		err = -EINVAL;
-	} else if (nranges && (!rec || rec->count < nranges)) {
-		log_printf("storage: %u key(s) expected, the loader passed %u\n",
-			   nranges, rec ? rec->count : 0);
-		err = -ENOENT;
-	} else {
-		err = nranges ? take_keys(rec) : 0;
-	}
-	if (rec)
-		crypto_wipe(rec->keys, sizeof(rec->keys));
-	if (!err)
-		err = add_driver_rules();
-	if (err)
-		return err;
-	keys_ready = true;
-	if (nranges)
-		log_printf("storage: %u encrypted range(s), keys taken (%s)\n",
-			   nranges, crypto_uses_xmm(&keys[0].data) ? "AES-NI" :
-			   "portable AES");
-	return 0;
-}
 
 /* ---- the environment of the queue engine ---- */
 static void *hv_guest_map(void *ctx, u64 gpa, u32 len, bool write)
@@ -254,17 +146,20 @@ static bool hv_identified(void *ctx, const char *sn, const char *mn)
 	d->identified = true;
 	trimmed(model, mn, STORAGE_MODEL_MAX);
 	trimmed(serial, sn, STORAGE_SERIAL_MAX);
-	for (i = 0; i < nranges; i++) {
-		if (!storage_range_matches(&ranges[i], d->bus, d->dev, d->fn, mn,
+	for (i = 0; i < storage_range_count(); i++) {
+		const struct storage_range *r = storage_range_get(i);
+
+		if (storage_range_is_ahci(r) ||
+		    !storage_range_matches(r, d->bus, d->dev, d->fn, mn,
 					   STORAGE_MODEL_MAX, sn,
 					   STORAGE_SERIAL_MAX))
 			continue;
-		mine[n] = ranges[i];
+		mine[n] = *r;
 		mine[n].sel = STORAGE_SEL_SLOT;	/* all on this controller */
 		n++;
-		if (!(ranges[i].sel & STORAGE_SEL_SLOT)) {
-			bad |= nvme_ctrl_add_range(&d->ctrl, &ranges[i],
-						   &keys[i]) != 0;
+		if (!(r->sel & STORAGE_SEL_SLOT)) {
+			bad |= nvme_ctrl_add_range(&d->ctrl, r,
+						   storage_key_get(i)) != 0;
 			added++;
 		}
 	}
@@ -374,11 +269,14 @@ static int add_ranges(struct nvme_crypt_dev *d, struct pci_device *p)
 	u32 i, n = 0;
 	int err;
 
-	for (i = 0; i < nranges; i++) {
-		if (!storage_range_matches(&ranges[i], p->initial_bus, p->bdf.dev,
+	for (i = 0; i < storage_range_count(); i++) {
+		const struct storage_range *r = storage_range_get(i);
+
+		if (storage_range_is_ahci(r) ||
+		    !storage_range_matches(r, p->initial_bus, p->bdf.dev,
 					   p->bdf.fn, NULL, 0, NULL, 0))
 			continue;
-		err = nvme_ctrl_add_range(&d->ctrl, &ranges[i], &keys[i]);
+		err = nvme_ctrl_add_range(&d->ctrl, r, storage_key_get(i));
 		if (err)
 			return err;
 		n++;
@@ -417,7 +315,7 @@ static int setup_dev(struct nvme_crypt_dev *d, struct pci_device *p)
 	n = add_ranges(d, p);
 	if (n < 0)
 		return n;
-	d->ctrl.id_pending = any_model_serial();
+	d->ctrl.id_pending = storage_any_model_serial();
 	if (nvme_trap_size(cap) > bar->size)
 		return -ERANGE;
 	disable_ctrl(d);
@@ -435,7 +333,7 @@ void nvme_crypt_init(struct pci_device *p)
 {
 	int err = -ENOSPC;
 
-	if (keys_ready && ndevs < NVME_CRYPT_DEVS) {
+	if (storage_keys_ready() && ndevs < NVME_CRYPT_DEVS) {
 		err = setup_dev(&devs[ndevs], p);
 		if (!err) {
 			ndevs++;

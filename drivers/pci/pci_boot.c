@@ -11,6 +11,7 @@
 #include <tv/fmt.h>
 #include <tv/hv.h>
 #include <tv/guest_map.h>
+#include <tv/storage_ahci.h>
 #include <tv/storage_nvme.h>
 #include "pci_host.h"
 
@@ -20,6 +21,7 @@ static const struct pci_driver_desc *const pci_drivers[] = {
 	&pci_driver_conceal,
 	&pci_driver_force_enable,
 	&pci_driver_nvme_crypt,
+	&pci_driver_ahci_crypt,
 };
 
 void pci_conceal_resources(struct pci_device *d)
@@ -85,6 +87,8 @@ static void pci_assign_all(void)
 			pci_force_enable_init(d);
 		else if (d->driver == &pci_driver_nvme_crypt)
 			nvme_crypt_init(d);
+		else if (d->driver == &pci_driver_ahci_crypt)
+			ahci_crypt_init(d);
 	}
 }
 

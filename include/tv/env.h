@@ -51,6 +51,7 @@ char *strchr(const char *s, int c);
 #define EPROTO		71
 #define ENOTSUP		95
 #define EOPNOTSUPP	95
+#define ETIMEDOUT	110
 #endif
 
 #endif

@@ -167,15 +167,27 @@ static int parse_nsid(const struct item *it, struct storage_range *r)
 	return 0;
 }
 
-enum { K_SLOT, K_MODEL, K_SERIAL, K_NSID, K_LBA, K_KEYFILE, K_COUNT };
+static int parse_port(const struct item *it, struct storage_range *r)
+{
+	u64 v;
+
+	if (tv_parse_u64(it->val, it->val_len, &v) || v > STORAGE_PORT_MAX)
+		return -EINVAL;
+	r->port = (u32)v;
+	r->sel |= STORAGE_SEL_PORT;
+	return 0;
+}
+
+enum { K_SLOT, K_MODEL, K_SERIAL, K_NSID, K_PORT, K_LBA, K_KEYFILE, K_COUNT };
 static const char *const key_names[K_COUNT] = {
-	"slot", "model", "serial", "nsid", "lba", "keyfile",
+	"slot", "model", "serial", "nsid", "port", "lba", "keyfile",
 };
 static const char *const key_errors[K_COUNT] = {
 	"slot: expected BB:DD.F (hex)",
 	"model: expected 1 to 40 characters",
 	"serial: expected 1 to 20 characters",
 	"nsid: expected a namespace ID from 1 to 4294967294",
+	"port: expected an AHCI port from 0 to 31",
 	"lba: expected FIRST-LAST or FIRST-* (FIRST <= LAST)",
 	"keyfile: expected an absolute path (\\DIR\\FILE)",
 };
@@ -193,6 +205,8 @@ static int parse_value(int k, const struct item *it, struct storage_range *r)
 		return parse_text(it, r->serial, STORAGE_SERIAL_MAX);
 	case K_NSID:
 		return parse_nsid(it, r);
+	case K_PORT:
+		return parse_port(it, r);
 	case K_LBA:
 		return parse_lba(it, r);
 	default:
@@ -219,8 +233,13 @@ static int check_complete(u32 seen, u32 line, struct storage_range *r,
 			    "name the device by slot= or by model=/serial=, not both");
 	if (!(seen & (BIT(K_SLOT) | BIT(K_MODEL) | BIT(K_SERIAL))))
 		return fail(e, line, 0, "", 0, "missing slot= (or model=/serial=)");
-	if (!(seen & BIT(K_NSID)))
-		return fail(e, line, 0, "", 0, "missing nsid=");
+	if ((seen & BIT(K_NSID)) && (seen & BIT(K_PORT)))
+		return fail(e, line, 0, "", 0,
+			    "give nsid= (NVMe) or port= (AHCI), not both");
+	if ((seen & BIT(K_PORT)) && !(seen & BIT(K_SLOT)))
+		return fail(e, line, 0, "", 0, "port= needs slot=");
+	if (!(seen & (BIT(K_NSID) | BIT(K_PORT))))
+		return fail(e, line, 0, "", 0, "missing nsid= (or port=)");
 	if (!(seen & BIT(K_LBA)))
 		return fail(e, line, 0, "", 0, "missing lba=");
 	if (!(seen & BIT(K_KEYFILE)))

@@ -56,6 +56,26 @@ static bool same_device(const struct storage_range *a,
 	return true;
 }
 
+static int overlap_error(struct storage_error *err, u32 line, const char *fmt,
+			 u32 other)
+{
+	if (err) {
+		memset(err, 0, sizeof(*err));
+		err->line = line;
+		tv_snprintf(err->msg, sizeof(err->msg), fmt, other);
+	}
+	return -EINVAL;
+}
+
+/* Same namespace (NVMe) or same port (AHCI) of one device. */
+static bool same_unit(const struct storage_range *a,
+		      const struct storage_range *b)
+{
+	if (storage_range_is_ahci(a) != storage_range_is_ahci(b))
+		return false;
+	return storage_range_is_ahci(a) ? a->port == b->port : a->nsid == b->nsid;
+}
+
 int storage_check_overlap(const struct storage_range *r, u32 count,
 			  struct storage_error *err)
 {
@@ -63,18 +83,21 @@ int storage_check_overlap(const struct storage_range *r, u32 count,
 
 	for (i = 0; i < count; i++) {
 		for (j = 0; j < i; j++) {
-			if (r[i].nsid != r[j].nsid || !same_device(&r[i], &r[j]) ||
+			if ((r[i].sel & r[j].sel & STORAGE_SEL_SLOT) &&
+			    same_device(&r[i], &r[j]) &&
+			    storage_range_is_ahci(&r[i]) != storage_range_is_ahci(&r[j]))
+				return overlap_error(err, r[i].line, "slot has "
+						     "nsid= and port= lines "
+						     "(line %u)", r[j].line);
+			if (!same_unit(&r[i], &r[j]) || !same_device(&r[i], &r[j]) ||
 			    r[i].lba_first > r[j].lba_last ||
 			    r[j].lba_first > r[i].lba_last)
 				continue;
-			if (err) {
-				memset(err, 0, sizeof(*err));
-				err->line = r[i].line;
-				tv_snprintf(err->msg, sizeof(err->msg),
-					    "lba range overlaps line %u's on the "
-					    "same namespace", r[j].line);
-			}
-			return -EINVAL;
+			return overlap_error(err, r[i].line, storage_range_is_ahci(&r[i]) ?
+					     "lba range overlaps line %u's on the "
+					     "same port" : "lba range overlaps "
+					     "line %u's on the same namespace",
+					     r[j].line);
 		}
 	}
 	return 0;

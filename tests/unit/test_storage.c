@@ -44,6 +44,31 @@ static void test_full_line(void **state)
 	assert_string_equal(r.keyfile, "\\k\\x.bin");
 }
 
+static void test_port(void **state)
+{
+	struct storage_range r;
+	struct storage_error e;
+
+	assert_int_equal(parse("slot=00:1f.2, port=1, lba=2048-*, "
+			       "keyfile=\\EFI\\BOOT\\disk.key", &r, &e), 0);
+	assert_int_equal(r.sel, STORAGE_SEL_SLOT | STORAGE_SEL_PORT);
+	assert_true(storage_range_is_ahci(&r));
+	assert_int_equal(r.port, 1);
+	assert_int_equal(r.nsid, 0);
+	assert_int_equal(r.dev, 0x1f);
+	assert_int_equal(r.fn, 2);
+	assert_int_equal(parse("port=31, slot=00:1f.2, lba=0-0, keyfile=\\k",
+			       &r, &e), 0);
+	assert_int_equal(r.port, 31);
+	assert_int_equal(parse("slot=00:1f.2, port=0, lba=0-0, keyfile=\\k",
+			       &r, &e), 0);
+	assert_int_equal(r.port, 0);
+	assert_true(storage_range_is_ahci(&r));
+	assert_int_equal(parse("slot=00:04.0, nsid=1, lba=0-0, keyfile=\\k",
+			       &r, &e), 0);
+	assert_false(storage_range_is_ahci(&r));
+}
+
 static void test_model_serial(void **state)
 {
 	struct storage_range r;
@@ -103,7 +128,19 @@ static const struct bad_case bad[] = {
 	{ "nsid=1, lba=1-2, keyfile=\\k",
 	  "storage.encrypt line 7: missing slot= (or model=/serial=)" },
 	{ "slot=00:04.0, lba=1-2, keyfile=\\k",
-	  "storage.encrypt line 7: missing nsid=" },
+	  "storage.encrypt line 7: missing nsid= (or port=)" },
+	{ "slot=00:1f.2, port=32, lba=1-2, keyfile=\\k",
+	  "storage.encrypt line 7, column 20: port: expected an AHCI port from "
+	  "0 to 31: '32'" },
+	{ "slot=00:1f.2, port=-1, lba=1-2, keyfile=\\k",
+	  "storage.encrypt line 7, column 20: port: expected an AHCI port from "
+	  "0 to 31: '-1'" },
+	{ "slot=00:1f.2, port=1, nsid=1, lba=1-2, keyfile=\\k",
+	  "storage.encrypt line 7: give nsid= (NVMe) or port= (AHCI), not both" },
+	{ "serial=x, port=1, lba=1-2, keyfile=\\k",
+	  "storage.encrypt line 7: port= needs slot=" },
+	{ "slot=00:1f.2, port=1, port=2, lba=1-2, keyfile=\\k",
+	  "storage.encrypt line 7, column 23: given twice: 'port'" },
 	{ "slot=00:04.0, nsid=1, keyfile=\\k",
 	  "storage.encrypt line 7: missing lba=" },
 	{ "slot=00:04.0, nsid=1, lba=1-2",
@@ -186,6 +223,44 @@ static void test_overlap(void **state)
 	assert_int_equal(e.line, 4);
 }
 
+static void test_overlap_ports(void **state)
+{
+	static struct tv_config cfg;
+	struct storage_range r[STORAGE_RANGES_MAX];
+	struct storage_error e;
+	char msg[256];
+	u32 n;
+	const char *ok[] = {
+		"slot=00:1f.2, port=1, lba=0-2047, keyfile=\\a",
+		"slot=00:1f.2, port=1, lba=2048-*, keyfile=\\b",
+		"slot=00:1f.2, port=2, lba=0-*, keyfile=\\b",
+		"slot=00:1f.3, port=1, lba=0-*, keyfile=\\b",
+		"slot=00:04.0, nsid=1, lba=0-*, keyfile=\\b",
+	};
+	const char *overlap[] = {
+		"slot=00:1f.2, port=3, lba=100-200, keyfile=\\a",
+		"slot=00:1f.2, port=3, lba=200-*, keyfile=\\b",
+	};
+	const char *mixed[] = {
+		"slot=00:1f.2, port=3, lba=100-200, keyfile=\\a",
+		"slot=00:1f.2, nsid=3, lba=300-*, keyfile=\\b",
+	};
+
+	set_lines(&cfg, ok, ARRAY_SIZE(ok));
+	assert_int_equal(storage_parse_config(&cfg, r, &n, &e), 0);
+	assert_int_equal(n, ARRAY_SIZE(ok));
+	set_lines(&cfg, overlap, 2);
+	assert_int_equal(storage_parse_config(&cfg, r, &n, &e), -EINVAL);
+	storage_format_error(&e, msg, sizeof(msg));
+	assert_string_equal(msg, "storage.encrypt line 2: lba range overlaps "
+			    "line 1's on the same port");
+	set_lines(&cfg, mixed, 2);
+	assert_int_equal(storage_parse_config(&cfg, r, &n, &e), -EINVAL);
+	storage_format_error(&e, msg, sizeof(msg));
+	assert_string_equal(msg, "storage.encrypt line 2: slot has nsid= and "
+			    "port= lines (line 1)");
+}
+
 static void test_range_at(void **state)
 {
 	struct storage_range a = { .lba_first = 100, .lba_last = 199 };
@@ -214,9 +289,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_line),
+		cmocka_unit_test(test_port),
 		cmocka_unit_test(test_model_serial),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_overlap),
+		cmocka_unit_test(test_overlap_ports),
 		cmocka_unit_test(test_range_at),
 	};
 

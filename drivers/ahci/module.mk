@@ -1,0 +1,12 @@
+# drivers/ahci: ahci_crypt, transparent XTS-AES-256 of AHCI port LBA ranges
+# (docs/storage.md).  The engine (ahci_port/cmd/ata) is hardware-free and
+# unit-tested on a simulated HBA; ahci_crypt.c binds it to PCI, MMIO traps,
+# keys and the FPU.
+AHCI_CORE_SRCS := drivers/ahci/ahci_port.c drivers/ahci/ahci_cmd.c \
+	drivers/ahci/ahci_ata.c
+HV_SRCS += $(AHCI_CORE_SRCS) drivers/ahci/ahci_crypt.c
+
+UNIT_TESTS += ahci_shadow
+UNIT_ahci_shadow_SRCS = tests/unit/test_ahci_shadow.c \
+	$(AHCI_CORE_SRCS) $(STORAGE_LIB_SRCS) $(CRYPTO_SRCS) \
+	lib/config/strparse.c lib/fmt/fmt.c
