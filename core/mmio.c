@@ -13,9 +13,10 @@
  *
  * A handler that covers part of a PCI BAR moves with the BAR (mmio_move,
  * called from drivers/pci when the guest reprograms it).  A BAR the guest
- * puts where we cannot trap it - over our own memory, past the guest map,
- * unaligned - leaves its handler "parked": trapped nowhere, which is safe
- * because the guest cannot reach the device there either.
+ * puts where we cannot trap it - over our own memory, past the guest map -
+ * leaves its handler "parked": trapped nowhere, which is safe because the
+ * guest cannot reach the device there either (it reads our zero page or
+ * faults).
  *
  * Lock: mmio_lock guards the table (entries are only added; a move
  * rewrites base/parked in place).  Lookups copy the entry under the lock
@@ -85,8 +86,7 @@ static void mmio_release(const struct mmio_handler *moving)
 
 static bool mmio_trappable(u64 base, u64 size)
 {
-	return !(base & 0xfff) && base + size > base &&
-	       guest_map_covers(base, size) && !mem_is_hypervisor(base, size);
+	return base + size > base && guest_map_covers(base, size) && !mem_is_hypervisor(base, size);
 }
 
 static int mmio_move_one(struct mmio_handler *h, u64 new_base)
@@ -111,6 +111,8 @@ int mmio_move(u64 old_first, u64 old_size, u64 new_first)
 	int err = 0, moved = 0;
 	unsigned int i;
 
+	if ((old_first | new_first) & 0xfff)
+		return -EINVAL;		/* hooks are whole pages */
 	spin_lock(&mmio_lock);
 	for (i = 0; i < mmio_nhandlers; i++) {
 		struct mmio_handler *h = &mmio_handlers[i];
@@ -125,6 +127,19 @@ int mmio_move(u64 old_first, u64 old_size, u64 new_first)
 	}
 	spin_unlock(&mmio_lock);
 	return err ? err : moved;
+}
+
+bool mmio_hooked(u64 first, u64 size)
+{
+	bool hooked = false;
+	unsigned int i;
+
+	spin_lock(&mmio_lock);
+	for (i = 0; i < mmio_nhandlers; i++)
+		hooked |= mmio_handlers[i].base >= first &&
+			  mmio_handlers[i].base - first < size;
+	spin_unlock(&mmio_lock);
+	return hooked;
 }
 
 /* A copy of the handler covering gpa; false if none (or parked). */

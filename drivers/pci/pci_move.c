@@ -31,14 +31,24 @@ void pci_bars_snapshot(const struct pci_device *d, u64 *addr)
 		addr[i] = d->bar[i].addr;
 }
 
+/*
+ * MMIO hooks cover whole pages, so a BAR smaller than a page is hooked on
+ * the pages around it: move those pages.  A move that changes the BAR's
+ * offset inside its page cannot be followed page for page (-EXDEV).
+ */
 static int move_hooks(const struct pci_bar *bar, u64 old)
 {
+	u64 first = ALIGN_DOWN(old, 4096);
+	u64 span = ALIGN_UP(old + bar->size, 4096) - first;
+
 	if (bar->kind == PCI_BAR_IO) {
 		if (old + bar->size > 0x10000 || bar->addr + bar->size > 0x10000)
 			return -ERANGE;
 		return io_move((u16)old, (u16)bar->size, (u16)bar->addr);
 	}
-	return mmio_move(old, bar->size, bar->addr);
+	if ((old ^ bar->addr) & 0xfff)
+		return mmio_hooked(first, span) ? -EXDEV : 0;
+	return mmio_move(first, span, ALIGN_DOWN(bar->addr, 4096));
 }
 
 static void take_away(struct pci_device *d, int err)

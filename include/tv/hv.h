@@ -79,6 +79,8 @@ int mmio_register(u64 base, u64 size, mmio_handler_fn fn, void *ctx);
  * failed (parked too; the caller must take the device away).
  */
 int mmio_move(u64 old_first, u64 old_size, u64 new_first);
+/* Does a handler start in [first, first + size)? */
+bool mmio_hooked(u64 first, u64 size);
 /* Handles a nested page fault / EPT violation at gpa. */
 void mmio_handle_fault(struct per_cpu *cpu, u64 gpa, bool write, bool fetch);
 
