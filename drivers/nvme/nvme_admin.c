@@ -7,6 +7,9 @@
  *                      command succeeds.  Queue IDs above our shadows, more
  *                      than NVME_QUEUE_ENTRIES entries, non-contiguous
  *                      queues or guest memory we cannot reach fail here.
+ *                      The hardware CQ gets IEN = 0 unless the function
+ *                      uses INTx: we send the guest's vector ourselves,
+ *                      after posting (nvme_shadow.h, "Interrupts").
  *   Delete I/O SQ/CQ   the queue ends when the command succeeds.
  *   Identify           Namespace data of a configured namespace and the
  *                      Controller data go through a bounce page: the LBA
@@ -69,6 +72,11 @@ static int create_cq_prepare(struct nvme_ctrl *c, struct nvme_sqe *cmd,
 	memset(c->cq[qid].shadow, 0, NVME_QUEUE_ENTRIES * sizeof(struct nvme_cqe));
 	cmd->prp1 = c->cq[qid].shadow_pa;
 	cmd->prp2 = 0;
+	/* IV stays: the controller checks it against its vectors (§5.3). */
+	t->iv = (u16)(cmd->cdw11 >> NVME_CREATE_CQ_IV_SHIFT);
+	t->ien = cmd->cdw11 & NVME_CREATE_CQ_IEN;
+	if (!c->env->intx || !c->env->intx(c->env->ctx))
+		cmd->cdw11 &= ~(u32)NVME_CREATE_CQ_IEN;
 	t->kind = NVME_TAG_CREATE_CQ;
 	return 0;
 }
@@ -207,6 +215,9 @@ static void queue_created(struct nvme_ctrl *c, struct nvme_tag *t)
 		cq->guest_base = t->qbase;
 		cq->head = cq->guest_tail = cq->guest_head = 0;
 		cq->phase = cq->guest_phase = 1;
+		cq->iv = t->iv;
+		cq->ien = t->ien;
+		cq->irq_owed = false;
 	} else {
 		struct nvme_sq *sq = &c->sq[t->qid];
 

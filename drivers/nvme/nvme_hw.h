@@ -15,8 +15,8 @@
 #define  NVME_CAP_DSTRD_SHIFT	32		/* doorbell stride: 4 << DSTRD */
 #define  NVME_CAP_DSTRD		GENMASK(35, 32)
 #define NVME_REG_VS		0x08
-#define NVME_REG_INTMS		0x0c
-#define NVME_REG_INTMC		0x10
+#define NVME_REG_INTMS		0x0c	/* 1.4 §3.1.3: pin/MSI vector mask set */
+#define NVME_REG_INTMC		0x10	/* 1.4 §3.1.4: ... clear */
 #define NVME_REG_CC		0x14
 #define  NVME_CC_EN		BIT(0)
 #define  NVME_CC_MPS_SHIFT	7
@@ -124,6 +124,8 @@ static inline u16 nvme_cqe_status(u16 st)
 #define NVME_CREATE_QID		GENMASK(15, 0)
 #define NVME_CREATE_QSIZE_SHIFT	16			/* 0-based */
 #define NVME_CREATE_PC		BIT(0)
+#define NVME_CREATE_CQ_IEN	BIT(1)		/* interrupts enabled */
+#define NVME_CREATE_CQ_IV_SHIFT	16		/* interrupt vector */
 #define NVME_CREATE_SQ_CQID_SHIFT 16
 
 /* ---- Identify Controller data (1.4 §5.15.2.1, Figure 247) ---- */

@@ -16,7 +16,11 @@
  * finished (decrypt and copy read data, admin bookkeeping), get the
  * guest's CID back and the guest's phase, and are written to the guest's
  * CQ, status dword last.  An entry waits in the shadow while the guest's
- * CQ is full.  Then the controller's CQ head doorbell is written.
+ * CQ is full.  Then the controller's CQ head doorbell is written, and
+ * once all CQs are done the guest's interrupt is sent for each vector
+ * whose CQ got entries and has IEN set: once per vector and pass, never
+ * before the entries are written (the hardware CQs do not interrupt;
+ * nvme_shadow.h, "Interrupts").
  *
  * nvme_pump repeats both until every forwarded command has completed (or
  * the wait budget is gone), so commands are synchronous as seen from the
@@ -116,6 +120,7 @@ void nvme_ctrl_reset(struct nvme_ctrl *c)
 		nvme_sq_drop(c, &c->sq[i]);
 		c->sq[i].live = false;
 		c->cq[i].live = false;
+		c->cq[i].irq_owed = false;
 	}
 	for (i = 0; i < c->nns; i++)
 		c->ns[i].lba_size = 0;
@@ -268,7 +273,8 @@ static void post_guest(struct nvme_ctrl *c, struct nvme_cq *cq,
 }
 
 /* Moves new completions of one CQ to the guest; false if it is full. */
-static bool reap_cq(struct nvme_ctrl *c, u16 qid, struct nvme_cq *cq)
+static bool reap_cq(struct nvme_ctrl *c, u16 qid, struct nvme_cq *cq,
+		    bool *posted)
 {
 	bool moved = false, room = true;
 
@@ -288,6 +294,8 @@ static bool reap_cq(struct nvme_ctrl *c, u16 qid, struct nvme_cq *cq)
 		    sq->tags[cqe.cid].kind != NVME_TAG_FREE) {
 			finish(c, sq, &sq->tags[cqe.cid], &cqe);
 			post_guest(c, cq, &cqe);
+			cq->irq_owed |= cq->ien;
+			*posted = true;
 		} else {
 			nvme_warn(c, "completion for unknown command %u/%u dropped\n",
 				  cqe.sqid, cqe.cid);
@@ -304,15 +312,51 @@ static bool reap_cq(struct nvme_ctrl *c, u16 qid, struct nvme_cq *cq)
 	return room;
 }
 
-/* Delivers completions; counts what is still expected. */
+/*
+ * Sends the guest's vector of every CQ that is owed an interrupt, each
+ * vector once (CQs may share one).  A masked vector (-EAGAIN) stays owed
+ * until the next pump or new completions; any other result settles it.
+ */
+void nvme_signal_owed(struct nvme_ctrl *c)
+{
+	u16 vec[NVME_QUEUES_MAX];
+	int res[NVME_QUEUES_MAX];
+	u32 n = 0, i, q;
+
+	/* The guest's CQ entries are visible before the interrupt. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (q = 0; q < NVME_QUEUES_MAX; q++) {
+		struct nvme_cq *cq = &c->cq[q];
+
+		if (!cq->irq_owed)
+			continue;
+		if (!cq->live || !cq->ien || !c->env->signal) {
+			cq->irq_owed = false;
+			continue;
+		}
+		for (i = 0; i < n && vec[i] != cq->iv; i++)
+			;
+		if (i == n) {
+			vec[n] = cq->iv;
+			res[n++] = c->env->signal(c->env->ctx, cq->iv);
+		}
+		cq->irq_owed = res[i] == -EAGAIN;
+	}
+}
+
+/* Delivers completions and their interrupts; counts what is still
+ * expected. */
 static u32 reap_all(struct nvme_ctrl *c, bool *stuck)
 {
 	u32 waiting = 0, i, q;
+	bool posted = false;
 
 	*stuck = false;
 	for (q = NVME_QUEUES_MAX; q-- > 0; )	/* I/O before admin */
-		if (c->cq[q].live && !reap_cq(c, (u16)q, &c->cq[q]))
+		if (c->cq[q].live && !reap_cq(c, (u16)q, &c->cq[q], &posted))
 			*stuck = true;
+	if (posted)
+		nvme_signal_owed(c);
 	for (q = 0; q < NVME_QUEUES_MAX; q++) {
 		if (!c->sq[q].inflight)
 			continue;
@@ -332,6 +376,7 @@ void nvme_pump(struct nvme_ctrl *c)
 
 	if (!c->enabled)
 		return;
+	nvme_signal_owed(c);		/* held back by a mask before */
 	for (;;) {
 		reap_all(c, &stuck);
 		backlog = submit_all(c);

@@ -9,6 +9,8 @@
  *   CC         EN 0->1: admin queues checked and set up; EN 1->0: every
  *              queue and tag is dropped (the controller aborts them all)
  *   NSSR       a subsystem reset drops everything as well
+ *   INTMC      passed, then interrupts a mask held back are sent
+ *              (nvme_signal_owed)
  *   doorbells  recorded, then nvme_pump; never passed to the hardware
  *              (the hardware's doorbells are written by nvme_pump only)
  *   the rest   passed through unchanged
@@ -112,6 +114,9 @@ static bool admin_setup(struct nvme_ctrl *c)
 	cq->guest_base = c->acq;
 	cq->head = cq->guest_tail = cq->guest_head = 0;
 	cq->phase = cq->guest_phase = 1;
+	cq->iv = 0;			/* the admin CQ: vector 0 (1.4 §3.1.10) */
+	cq->ien = true;
+	cq->irq_owed = false;
 	memset(cq->shadow, 0, NVME_QUEUE_ENTRIES * sizeof(struct nvme_cqe));
 	c->env->reg_write(c->env->ctx, NVME_REG_AQA, 4, c->aqa);
 	c->env->reg_write(c->env->ctx, NVME_REG_ASQ, 4, (u32)sq->shadow_pa);
@@ -185,6 +190,8 @@ static void write32(struct nvme_ctrl *c, u32 off, u32 val)
 		if (off == NVME_REG_NSSR)
 			nvme_ctrl_reset(c);
 		c->env->reg_write(c->env->ctx, off, 4, val);
+		if (off == NVME_REG_INTMC)
+			nvme_signal_owed(c);
 	}
 }
 
