@@ -77,6 +77,7 @@ static int create_cq_prepare(struct nvme_ctrl *c, struct nvme_sqe *cmd,
 	t->ien = cmd->cdw11 & NVME_CREATE_CQ_IEN;
 	if (!c->env->intx || !c->env->intx(c->env->ctx))
 		cmd->cdw11 &= ~(u32)NVME_CREATE_CQ_IEN;
+	t->hw_ien = cmd->cdw11 & NVME_CREATE_CQ_IEN;
 	t->kind = NVME_TAG_CREATE_CQ;
 	return 0;
 }
@@ -215,8 +216,10 @@ static void queue_created(struct nvme_ctrl *c, struct nvme_tag *t)
 		cq->guest_base = t->qbase;
 		cq->head = cq->guest_tail = cq->guest_head = 0;
 		cq->phase = cq->guest_phase = 1;
+		cq->hw_head = 0;
 		cq->iv = t->iv;
 		cq->ien = t->ien;
+		cq->hw_ien = t->hw_ien;
 		cq->irq_owed = false;
 	} else {
 		struct nvme_sq *sq = &c->sq[t->qid];

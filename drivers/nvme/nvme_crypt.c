@@ -293,7 +293,7 @@ static int setup_dev(struct nvme_crypt_dev *d, struct pci_device *p)
 		.crypt_begin = hv_crypt_begin, .crypt_end = hv_crypt_end,
 		.wait = hv_wait, .log = hv_log, .signal = hv_signal,
 		.intx = hv_intx };
-	nvme_irq_init(&d->irq, p, &d->env);
+	nvme_irq_init(&d->irq, p);
 	memset(&m, 0, sizeof(m));
 	err = alloc_mem(&m);
 	if (err)

@@ -16,10 +16,9 @@
  *               and the hardware's Pending Bit is not set)
  *   MSI on      the capability's address/data (§6.8.1), the vector in the
  *               low data bits (Multiple Message Enable), held back by its
- *               per-vector mask bit or NVMe's INTMS (1.4 §3.1.3)
+ *               per-vector mask bit (NVMe's INTMS: the engine, nvme_regs.c)
  *   neither     nothing: then the hardware CQs keep the guest's IEN and
- *               the controller raises INTx itself, which stays asserted
- *               until we ring its CQ head doorbell after posting
+ *               the controller raises INTx itself (nvme_shadow.h)
  *
  * The capability registers are read from the PCI layer's copy of the
  * configuration space (refreshed on every guest write, drivers/pci),
@@ -33,7 +32,6 @@
 #include <tv/pci.h>
 #include <arch/apic.h>
 #include "nvme_irq.h"
-#include "nvme_shadow.h"
 
 /* One MSI-X table entry (PCI 3.0 §6.8.2.6-9). */
 struct msix_entry {
@@ -60,11 +58,9 @@ static u8 cap_find(const struct pci_device *p, u8 id)
 	return 0;
 }
 
-void nvme_irq_init(struct nvme_irq *irq, struct pci_device *p,
-		   const struct nvme_env *env)
+void nvme_irq_init(struct nvme_irq *irq, struct pci_device *p)
 {
 	irq->pdev = p;
-	irq->env = env;
 	irq->msix_cap = cap_find(p, PCI_CAP_ID_MSIX);
 	irq->warned = 0;
 	irq->sent = irq->held = 0;
@@ -155,9 +151,6 @@ static int msi_message(struct nvme_irq *irq, u16 vector, u64 *addr, u32 *data)
 		if (mask & BIT(vector))
 			return -EAGAIN;
 	}
-	/* NVMe's own per-vector mask for MSI (1.4 §3.1.3). */
-	if (irq->env->reg_read(irq->env->ctx, NVME_REG_INTMS, 4) & BIT(vector))
-		return -EAGAIN;
 	*addr = pci_cached_read(p, cap + PCI_MSI_ADDRESS_LO, 4);
 	if (is64)
 		*addr |= (u64)pci_cached_read(p, cap + PCI_MSI_ADDRESS_HI, 4) << 32;

@@ -9,18 +9,15 @@
 #include <tv/types.h>
 
 struct pci_device;
-struct nvme_env;
 
 struct nvme_irq {
 	struct pci_device *pdev;
-	const struct nvme_env *env;	/* INTMS reads (MSI) */
 	u8 msix_cap;			/* 0: none */
 	u32 warned;			/* rate limit */
 	u64 sent, held;			/* statistics: sent, masked */
 };
 
-void nvme_irq_init(struct nvme_irq *irq, struct pci_device *p,
-		   const struct nvme_env *env);
+void nvme_irq_init(struct nvme_irq *irq, struct pci_device *p);
 /* The function uses neither MSI-X nor MSI now. */
 bool nvme_irq_intx(struct nvme_irq *irq);
 /* nvme_env.signal: 0 sent (or INTx: nothing to send), -EAGAIN masked,

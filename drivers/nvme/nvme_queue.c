@@ -125,6 +125,7 @@ void nvme_ctrl_reset(struct nvme_ctrl *c)
 	for (i = 0; i < c->nns; i++)
 		c->ns[i].lba_size = 0;
 	c->enabled = false;
+	c->intms = c->hw_intms = 0;	/* reset value (1.4 §3.1.3) */
 }
 
 static struct nvme_tag *tag_alloc(struct nvme_sq *sq, u16 *idx)
@@ -272,11 +273,33 @@ static void post_guest(struct nvme_ctrl *c, struct nvme_cq *cq,
 	}
 }
 
+/*
+ * The controller's CQ head: what we consumed from the shadow, or, for a CQ
+ * whose hardware interrupts are on (the admin CQ, I/O CQs created under
+ * INTx), only up to what the guest consumed from its copy.  A level
+ * interrupt (INTx, 1.4 §7.5.1) then stays asserted until the guest has
+ * seen the entries, as without us, and a handler that ran before we
+ * posted is called again.
+ */
+static void write_cq_head(struct nvme_ctrl *c, u16 qid, struct nvme_cq *cq)
+{
+	u16 unseen = (u16)((cq->guest_tail + cq->size - cq->guest_head) % cq->size);
+	u16 head = cq->head;
+
+	if (cq->hw_ien)
+		head = (u16)((cq->head + cq->size - unseen) % cq->size);
+	if (head == cq->hw_head)
+		return;
+	cq->hw_head = head;
+	c->env->reg_write(c->env->ctx, NVME_REG_DBS + (2 * qid + 1) * c->dstrd,
+			  4, head);
+}
+
 /* Moves new completions of one CQ to the guest; false if it is full. */
 static bool reap_cq(struct nvme_ctrl *c, u16 qid, struct nvme_cq *cq,
 		    bool *posted)
 {
-	bool moved = false, room = true;
+	bool room = true;
 
 	for (;;) {
 		struct nvme_cqe cqe = ((volatile struct nvme_cqe *)cq->shadow)[cq->head];
@@ -304,11 +327,8 @@ static bool reap_cq(struct nvme_ctrl *c, u16 qid, struct nvme_cq *cq,
 			cq->head = 0;
 			cq->phase ^= 1;
 		}
-		moved = true;
 	}
-	if (moved)
-		c->env->reg_write(c->env->ctx, NVME_REG_DBS +
-				  (2 * qid + 1) * c->dstrd, 4, cq->head);
+	write_cq_head(c, qid, cq);
 	return room;
 }
 
@@ -334,6 +354,8 @@ void nvme_signal_owed(struct nvme_ctrl *c)
 			cq->irq_owed = false;
 			continue;
 		}
+		if (cq->iv < 32 && (c->intms & BIT(cq->iv)))
+			continue;	/* INTMS (MSI), 1.4 §3.1.3 */
 		for (i = 0; i < n && vec[i] != cq->iv; i++)
 			;
 		if (i == n) {
@@ -342,6 +364,34 @@ void nvme_signal_owed(struct nvme_ctrl *c)
 		}
 		cq->irq_owed = res[i] == -EAGAIN;
 	}
+}
+
+/* Has the guest entries it did not consume in a CQ that uses the pin? */
+static bool pin_wanted(const struct nvme_ctrl *c)
+{
+	u32 q;
+
+	for (q = 0; q < NVME_QUEUES_MAX; q++)
+		if (c->cq[q].live && c->cq[q].hw_ien && c->cq[q].ien &&
+		    c->cq[q].guest_tail != c->cq[q].guest_head)
+			return true;
+	return false;
+}
+
+void nvme_pin_update(struct nvme_ctrl *c)
+{
+	u32 want = c->intms;
+
+	if (c->enabled && c->env->intx && c->env->intx(c->env->ctx) &&
+	    !pin_wanted(c))
+		want |= BIT(0);		/* INTx: bit 0 masks the pin */
+	if (want & ~c->hw_intms)
+		c->env->reg_write(c->env->ctx, NVME_REG_INTMS, 4,
+				  want & ~c->hw_intms);
+	if (c->hw_intms & ~want)
+		c->env->reg_write(c->env->ctx, NVME_REG_INTMC, 4,
+				  c->hw_intms & ~want);
+	c->hw_intms = want;
 }
 
 /* Delivers completions and their interrupts; counts what is still
@@ -357,6 +407,7 @@ static u32 reap_all(struct nvme_ctrl *c, bool *stuck)
 			*stuck = true;
 	if (posted)
 		nvme_signal_owed(c);
+	nvme_pin_update(c);
 	for (q = 0; q < NVME_QUEUES_MAX; q++) {
 		if (!c->sq[q].inflight)
 			continue;

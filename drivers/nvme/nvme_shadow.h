@@ -31,8 +31,13 @@
  * §3.1.10), env->signal sends the guest's vector once.  A vector that is
  * masked stays owed (cq->irq_owed) and is sent again on the next pump.
  * With neither MSI-X nor MSI on (env->intx), the hardware CQs keep the
- * guest's IEN: the controller's INTx stays asserted until we ring its CQ
- * head doorbell, which we do only after posting (1.4 §7.5.1).
+ * guest's IEN; for them (and the admin CQ) the controller's CQ head
+ * follows the guest's, so its INTx stays asserted until the guest has
+ * consumed the entries (1.4 §7.5.1), as it would without us.  So that it
+ * does not assert before we posted (an interrupt storm on the other CPUs
+ * while we decrypt), the pin is masked (INTMS bit 0, 1.4 §3.1.3) except
+ * while the guest has entries it has not consumed.  INTMS/INTMC are
+ * virtual: the guest's mask is c->intms, the hardware gets it plus ours.
  *
  * This file set is hardware-free: memory, registers, crypto bracketing and
  * waiting come from struct nvme_env, so the unit tests run it against a
@@ -120,6 +125,7 @@ struct nvme_tag {
 	u16 cqid;		/* create SQ: its CQ */
 	u16 iv;			/* create CQ: the guest's interrupt vector */
 	bool ien;		/* create CQ: the guest enabled interrupts */
+	bool hw_ien;		/* create CQ: ... and so did the hardware's */
 	u64 qbase;		/* create: the guest's queue address */
 };
 
@@ -144,8 +150,10 @@ struct nvme_cq {
 	u16 head;		/* shadow consumer index */
 	u16 guest_tail;		/* guest CQ producer index */
 	u16 guest_head;		/* last head the guest wrote */
+	u16 hw_head;		/* CQ head doorbell value last written */
 	u16 iv;			/* the guest's interrupt vector */
 	bool ien;		/* the guest wants interrupts (CDW11.IEN) */
+	bool hw_ien;		/* the controller's CQ interrupts itself */
 	bool irq_owed;		/* posted, interrupt not sent yet */
 	u64 guest_base;
 	struct nvme_cqe *shadow;
@@ -172,6 +180,8 @@ struct nvme_ctrl {
 	u32 cc;			/* last CC the guest wrote */
 	u32 aqa;		/* the guest's AQA/ASQ/ACQ (hardware has ours) */
 	u64 asq, acq;
+	u32 intms;		/* the guest's INTMS (virtual) */
+	u32 hw_intms;		/* the hardware's: the guest's + our pin mask */
 	bool enabled;		/* CC.EN as forwarded */
 	struct nvme_sq sq[NVME_QUEUES_MAX];
 	struct nvme_cq cq[NVME_QUEUES_MAX];
@@ -260,6 +270,9 @@ void nvme_sq_drop(struct nvme_ctrl *c, struct nvme_sq *sq);
 void nvme_pump(struct nvme_ctrl *c);
 /* Sends the interrupts still owed (a vector was masked before). */
 void nvme_signal_owed(struct nvme_ctrl *c);
+/* Writes INTMS/INTMC so the hardware has the guest's mask, plus the pin
+ * while the guest has nothing to consume (INTx). */
+void nvme_pin_update(struct nvme_ctrl *c);
 void nvme_warn(struct nvme_ctrl *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void nvme_info(struct nvme_ctrl *c, const char *fmt, ...)

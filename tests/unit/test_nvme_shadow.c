@@ -53,6 +53,7 @@ static struct sim {
 	u32 nsig;
 	int sig_ret;
 	bool intx;
+	u32 intms;		/* INTMS as the hardware has it */
 } sim;
 
 static u8 *gmem;		/* the guest's memory */
@@ -79,6 +80,10 @@ static void sim_reg_write(void *ctx, u32 off, unsigned int size, u64 val)
 	u32 db;
 
 	sim.regs[off / 4] = (u32)val;
+	if (off == NVME_REG_INTMS)
+		sim.intms |= (u32)val;
+	if (off == NVME_REG_INTMC)
+		sim.intms &= ~(u32)val;
 	if (off == NVME_REG_CC) {
 		sim.regs[NVME_REG_CSTS / 4] = val & NVME_CC_EN;
 		if (val & NVME_CC_EN) {
@@ -805,6 +810,15 @@ static void test_irq_masked_is_sent_later(void **state)
 	assert_false(ctrl.cq[1].irq_owed);
 	nvme_reg_write(&ctrl, NVME_REG_INTMC, 4, 1);
 	assert_int_equal(sim.nsig, 3);
+	/* NVMe's INTMS (for MSI) holds a vector back as well. */
+	nvme_reg_write(&ctrl, NVME_REG_INTMS, 4, BIT(1));
+	g_submit(1, rw(NVME_CMD_READ, 1, 4096, 8, gaddr(G_DATA), 0));
+	assert_int_equal(sim.nsig, 3);
+	assert_true(ctrl.cq[1].irq_owed);
+	nvme_reg_write(&ctrl, NVME_REG_INTMC, 4, BIT(1));
+	assert_int_equal(sim.nsig, 4);
+	assert_false(ctrl.cq[1].irq_owed);
+	sim.nsig = 3;
 	/* A dropped message (bogus) is not asked for again. */
 	sim.sig_ret = -EINVAL;
 	g_identify(1, NVME_CNS_NS);
@@ -818,13 +832,55 @@ static void test_irq_masked_is_sent_later(void **state)
 	assert_false(ctrl.cq[0].irq_owed);
 }
 
+/* One read on I/O queue 1, the guest's CQ head doorbell not written. */
+static void g_read_no_head(void)
+{
+	struct nvme_sqe *sq = (void *)gpage(G_SQ);
+	struct nvme_cqe *cq = (void *)gpage(G_CQ);
+
+	sq[g.tail[1]] = rw(NVME_CMD_READ, 1, 4096, 8, gaddr(G_DATA), 0);
+	g.tail[1]++;
+	nvme_reg_write(&ctrl, NVME_REG_DBS + 8, 4, g.tail[1]);
+	assert_int_equal(cq[g.head[1]].status & 1, 1);
+	g.head[1]++;
+}
+
 static void test_irq_intx_keeps_ien(void **state)
 {
+	/* MSI-X: the controller's CQ head moves as soon as we posted, and
+	 * INTMS is never written. */
+	g_bringup();
+	g_read_no_head();
+	assert_int_equal(sim.cq_head[1], 1);
+	assert_int_equal(sim.regs[NVME_REG_INTMS / 4] | sim.regs[NVME_REG_INTMC / 4], 0);
+	teardown(state);
+	/* INTx: hardware IEN kept, its CQ head follows the guest's, so the
+	 * pin stays asserted until the guest has seen the entry. */
 	setup_ctrl(64);
 	sim.intx = true;
 	g_enable();
+	g_identify(1, NVME_CNS_NS);
 	g_create_io();
 	assert_int_equal(sim.cq_cdw11[1], 3 | 1 << 16);
+	/* Nothing to consume: the pin is masked. */
+	assert_int_equal(sim.intms, 1);
+	g_read_no_head();
+	assert_int_equal(sim.cq_head[1], 0);
+	assert_int_equal(sim.intms, 0);
+	nvme_reg_write(&ctrl, NVME_REG_DBS + 12, 4, g.head[1]);
+	assert_int_equal(sim.cq_head[1], 1);
+	assert_int_equal(sim.intms, 1);
+	/* The admin CQ too, in every mode. */
+	assert_int_equal(sim.cq_head[0], g.head[0]);
+	/* The guest's own mask is virtual; the hardware gets it too. */
+	assert_int_equal(nvme_reg_read(&ctrl, NVME_REG_INTMS, 4), 0);
+	nvme_reg_write(&ctrl, NVME_REG_INTMS, 4, 6);
+	assert_int_equal(nvme_reg_read(&ctrl, NVME_REG_INTMC, 4), 6);
+	assert_int_equal(sim.intms, 7);
+	nvme_reg_write(&ctrl, NVME_REG_INTMC, 4, 2);
+	assert_int_equal(sim.intms, 5);
+	nvme_reg_write(&ctrl, NVME_REG_CC, 4, 0);
+	assert_int_equal(nvme_reg_read(&ctrl, NVME_REG_INTMS, 4), 0);
 }
 
 int main(void)
