@@ -125,7 +125,10 @@ void nvme_ctrl_reset(struct nvme_ctrl *c)
 	for (i = 0; i < c->nns; i++)
 		c->ns[i].lba_size = 0;
 	c->enabled = false;
-	c->intms = c->hw_intms = 0;	/* reset value (1.4 §3.1.3) */
+	/* The guest's INTMS reads its reset value (1.4 §3.1.3); whether the
+	 * hardware's was reset too, nvme_pin_update does not assume. */
+	c->intms = 0;
+	c->hw_intms_stale = true;
 }
 
 static struct nvme_tag *tag_alloc(struct nvme_sq *sq, u16 *idx)
@@ -380,11 +383,16 @@ static bool pin_wanted(const struct nvme_ctrl *c)
 
 void nvme_pin_update(struct nvme_ctrl *c)
 {
+	bool intx = c->env->intx && c->env->intx(c->env->ctx);
 	u32 want = c->intms;
 
-	if (c->enabled && c->env->intx && c->env->intx(c->env->ctx) &&
-	    !pin_wanted(c))
+	if (c->enabled && intx && !pin_wanted(c))
 		want |= BIT(0);		/* INTx: bit 0 masks the pin */
+	if (c->hw_intms_stale && intx) {
+		/* After a reset: state every bit (no MSI-X, so allowed). */
+		c->hw_intms = ~want;
+		c->hw_intms_stale = false;
+	}
 	if (want & ~c->hw_intms)
 		c->env->reg_write(c->env->ctx, NVME_REG_INTMS, 4,
 				  want & ~c->hw_intms);

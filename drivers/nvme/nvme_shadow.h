@@ -182,6 +182,7 @@ struct nvme_ctrl {
 	u64 asq, acq;
 	u32 intms;		/* the guest's INTMS (virtual) */
 	u32 hw_intms;		/* the hardware's: the guest's + our pin mask */
+	bool hw_intms_stale;	/* reset since: hw_intms not known */
 	bool enabled;		/* CC.EN as forwarded */
 	struct nvme_sq sq[NVME_QUEUES_MAX];
 	struct nvme_cq cq[NVME_QUEUES_MAX];
