@@ -63,7 +63,6 @@ void nvme_irq_init(struct nvme_irq *irq, struct pci_device *p)
 	irq->pdev = p;
 	irq->msix_cap = cap_find(p, PCI_CAP_ID_MSIX);
 	irq->warned = 0;
-	irq->sent = irq->held = 0;
 	log_printf("nvme_crypt %02x:%02x.%x: completion interrupts sent by the "
 		   "hypervisor (MSI-X capability at %x, MSI at %x)\n",
 		   p->bdf.bus, p->bdf.dev, p->bdf.fn, irq->msix_cap, p->msi_cap);
@@ -174,16 +173,11 @@ int nvme_irq_signal(struct nvme_irq *irq, u16 vector)
 		     msi_message(irq, vector, &addr, &data);
 	if (!err)
 		err = apic_send_msi(addr, data);
-	if (!err) {
-		irq->sent++;
-	} else if (err == -EAGAIN) {
-		irq->held++;
-	} else {
+	if (err && err != -EAGAIN)
 		log_ratelimited(irq->warned, "nvme_crypt %02x:%02x.%x: %s vector "
 				"%u: message %llx/%x not deliverable (%d): "
 				"interrupt dropped\n", b->bus, b->dev, b->fn,
 				msix ? "MSI-X" : "MSI", vector,
 				(unsigned long long)addr, data, err);
-	}
 	return err;
 }

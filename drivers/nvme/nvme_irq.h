@@ -14,7 +14,6 @@ struct nvme_irq {
 	struct pci_device *pdev;
 	u8 msix_cap;			/* 0: none */
 	u32 warned;			/* rate limit */
-	u64 sent, held;			/* statistics: sent, masked */
 };
 
 void nvme_irq_init(struct nvme_irq *irq, struct pci_device *p);
