@@ -271,8 +271,8 @@ void nvme_sq_drop(struct nvme_ctrl *c, struct nvme_sq *sq);
 void nvme_pump(struct nvme_ctrl *c);
 /* Sends the interrupts still owed (a vector was masked before). */
 void nvme_signal_owed(struct nvme_ctrl *c);
-/* Writes INTMS/INTMC so the hardware has the guest's mask, plus the pin
- * while the guest has nothing to consume (INTx). */
+/* With INTx: writes INTMS/INTMC so the hardware has the guest's mask,
+ * plus the pin while the guest has nothing to consume. */
 void nvme_pin_update(struct nvme_ctrl *c);
 void nvme_warn(struct nvme_ctrl *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
