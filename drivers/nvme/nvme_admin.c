@@ -16,7 +16,13 @@
  *                      format decides whether ranges can be encrypted
  *                      (512-byte data, no metadata); MDTS is capped at our
  *                      bounce limit and SGL support is hidden, so the guest
- *                      sends only commands we can bounce.
+ *                      sends only commands we can bounce; Doorbell Buffer
+ *                      Config support (OACS bit 8) is hidden too.
+ *   Doorbell Buffer Config  fails (Invalid Opcode): with shadow doorbells
+ *                      in guest memory the controller would take the
+ *                      guest's SQ tails and CQ heads from there, past our
+ *                      trapped doorbells, and fetch shadow SQ entries we
+ *                      have not written yet.
  *   Set Features (Number of Queues)  the granted counts are capped at the
  *                      queues we shadow.
  *   Format NVM         forgets the namespace's format until the next
@@ -159,6 +165,8 @@ int nvme_admin_prepare(struct nvme_ctrl *c, struct nvme_sqe *cmd,
 	case NVME_ADM_FORMAT_NVM:
 		format_forget(c, cmd->nsid);
 		return 0;
+	case NVME_ADM_DBBUF_CONFIG:
+		return NVME_SC_INVALID_OPCODE | NVME_ST_DNR;
 	}
 	return 0;
 }
@@ -198,6 +206,7 @@ static void identify_complete(struct nvme_ctrl *c, struct nvme_tag *t,
 		if (!id->mdts || id->mdts > NVME_MDTS)
 			id->mdts = NVME_MDTS;
 		id->sgls = 0;
+		id->oacs &= ~(u16)NVME_OACS_DBBUF;
 	} else if (ns) {
 		identify_ns(c, ns, page);
 	}

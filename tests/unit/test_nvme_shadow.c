@@ -165,6 +165,7 @@ static u16 sim_admin(const struct nvme_sqe *c, u32 *dw0)
 			memcpy(ic->mn, "SIM NVMe", 8);
 			ic->mdts = 0;
 			ic->sgls = 1;
+			ic->oacs = 0x10a;	/* format, NS mgmt, DBBUF */
 		} else {
 			struct nvme_id_ns *in = (void *)id;
 
@@ -495,7 +496,13 @@ static void test_admin_path(void **state)
 	g_identify(0, NVME_CNS_CTRL);
 	assert_int_equal(ic->mdts, NVME_MDTS);
 	assert_int_equal(ic->sgls, 0);
+	assert_int_equal(ic->oacs, 0x00a);	/* no Doorbell Buffer Config */
 	assert_memory_equal(ic->mn, "SIM NVMe", 8);
+	/* ... and the command fails before reaching the controller. */
+	struct nvme_sqe dbbuf = { .opcode = NVME_ADM_DBBUF_CONFIG,
+				  .prp1 = gaddr(G_DATA), .prp2 = gaddr(G_DATA + 1) };
+	assert_int_equal(st(g_submit(0, dbbuf)), NVME_SC_INVALID_OPCODE);
+	assert_int_equal(sim.trace[sim.ntrace - 1].opcode, NVME_ADM_GET_FEATURES);
 	assert_true(ctrl.ns[0].fmt_ok);
 	/* Number of queues is capped at what we shadow. */
 	struct nvme_sqe sf = { .opcode = NVME_ADM_SET_FEATURES,
