@@ -121,7 +121,8 @@ def test_nvme_range_is_encrypted_on_disk(smp, irq):
         # is masked while the guest has nothing to consume).
         assert 0 < io_irqs < 1000, vm.tails(40)
         vm.wait_exit(60)
-        assert not vm.search(r"nobody cared|timeout|I/O error"), vm.tails(40)
+        assert not vm.search(r"nobody cared|nvme.*timeout|I/O error"), \
+            vm.tails(40)
     pat = pattern(PAT, 16384)
     big = pattern(BIG, 262144)
     with open(img, "rb") as f:
