@@ -137,6 +137,9 @@ def test_nvme_range_is_encrypted_on_disk(smp, irq):
         f.seek(128 * 65536)
         first = f.read(512)
     assert openssl_decrypt(key, 128 * 128, first) == big[:512]
+    # The parallel writes at 4..7 MiB: ciphertext of the same data.
+    for k in range(4):
+        check_range(img, key, (64 + 16 * k) * 128, big[:8192])
 
 
 def test_bad_key_file_stops_the_hypervisor():
