@@ -10,6 +10,11 @@
  * wrote.  The hypervisor's own IPIs (INIT, SIPI, NMI) are sent from inside
  * the handling of a guest ICR write or at boot, and the guest's ICR high
  * half is restored afterwards, so the guest never sees ours.
+ *
+ * Drivers also send a guest's device interrupt on the device's behalf
+ * (apic_send_msi: the MSI message the guest programmed, decoded by
+ * lib/x86/msi.c, as a fixed IPI); that may happen inside any exit, so it
+ * too puts the guest's ICR high half back.
  */
 #include <tv/env.h>
 #include <tv/hv.h>
@@ -18,6 +23,7 @@
 #include <arch/apic.h>
 #include <tv/guest_map.h>
 #include <tv/spinlock.h>
+#include <tv/x86_msi.h>
 
 #define APIC_BASE_ADDR		GENMASK(51, 12)
 #define APIC_BASE_X2APIC	BIT(10)
@@ -63,6 +69,42 @@ void apic_send(u32 dest, u32 icr_low)
 	for (spin = 0; spin < APIC_SPIN_MAX; spin++)
 		if (!(*xapic_reg(XAPIC_ICR_LOW) & APIC_ICR_BUSY))
 			break;
+}
+
+static void xapic_wait_idle(void)
+{
+	unsigned int spin;
+
+	for (spin = 0; spin < APIC_SPIN_MAX; spin++)
+		if (!(*xapic_reg(XAPIC_ICR_LOW) & APIC_ICR_BUSY))
+			return;
+}
+
+int apic_send_msi(u64 addr, u32 data)
+{
+	struct x86_msi_ipi ipi;
+	u32 low, high;
+	int err = x86_msi_decode(addr, data, &ipi);
+
+	if (err)
+		return err;
+	low = ipi.vector | APIC_ICR_ASSERT | (ipi.logical ? APIC_ICR_LOGICAL : 0);
+	/* Stores before the IPI (WRMSR to the x2APIC ICR does not order). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (x2apic_on()) {
+		/* An 8-bit xAPIC logical ID means nothing to an x2APIC. */
+		if (ipi.logical)
+			return -ENOTSUP;
+		wrmsr(MSR_X2APIC_ICR, ((u64)ipi.dest << 32) | low);
+		return 0;
+	}
+	high = *xapic_reg(XAPIC_ICR_HIGH);
+	xapic_wait_idle();
+	*xapic_reg(XAPIC_ICR_HIGH) = ipi.dest << 24;
+	*xapic_reg(XAPIC_ICR_LOW) = low;
+	xapic_wait_idle();
+	*xapic_reg(XAPIC_ICR_HIGH) = high;
+	return 0;
 }
 
 /* INIT and SIPI go to core/smp.c; everything else to the hardware. */

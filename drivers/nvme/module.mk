@@ -11,4 +11,4 @@ UNIT_TESTS += nvme_shadow
 UNIT_nvme_shadow_SRCS = tests/unit/test_nvme_shadow.c \
 	$(NVME_CORE_SRCS) $(STORAGE_LIB_SRCS) $(CRYPTO_SRCS) \
 	lib/config/strparse.c lib/fmt/fmt.c
-HV_SRCS += drivers/nvme/nvme_crypt.c
+HV_SRCS += drivers/nvme/nvme_crypt.c drivers/nvme/nvme_irq.c

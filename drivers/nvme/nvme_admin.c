@@ -7,13 +7,22 @@
  *                      command succeeds.  Queue IDs above our shadows, more
  *                      than NVME_QUEUE_ENTRIES entries, non-contiguous
  *                      queues or guest memory we cannot reach fail here.
+ *                      The hardware CQ gets IEN = 0 unless the function
+ *                      uses INTx: we send the guest's vector ourselves,
+ *                      after posting (nvme_shadow.h, "Interrupts").
  *   Delete I/O SQ/CQ   the queue ends when the command succeeds.
  *   Identify           Namespace data of a configured namespace and the
  *                      Controller data go through a bounce page: the LBA
  *                      format decides whether ranges can be encrypted
  *                      (512-byte data, no metadata); MDTS is capped at our
  *                      bounce limit and SGL support is hidden, so the guest
- *                      sends only commands we can bounce.
+ *                      sends only commands we can bounce; Doorbell Buffer
+ *                      Config support (OACS bit 8) is hidden too.
+ *   Doorbell Buffer Config  fails (Invalid Opcode): with shadow doorbells
+ *                      in guest memory the controller would take the
+ *                      guest's SQ tails and CQ heads from there, past our
+ *                      trapped doorbells, and fetch shadow SQ entries we
+ *                      have not written yet.
  *   Set Features (Number of Queues)  the granted counts are capped at the
  *                      queues we shadow.
  *   Format NVM         forgets the namespace's format until the next
@@ -69,6 +78,12 @@ static int create_cq_prepare(struct nvme_ctrl *c, struct nvme_sqe *cmd,
 	memset(c->cq[qid].shadow, 0, NVME_QUEUE_ENTRIES * sizeof(struct nvme_cqe));
 	cmd->prp1 = c->cq[qid].shadow_pa;
 	cmd->prp2 = 0;
+	/* IV stays: the controller checks it against its vectors (§5.3). */
+	t->iv = (u16)(cmd->cdw11 >> NVME_CREATE_CQ_IV_SHIFT);
+	t->ien = cmd->cdw11 & NVME_CREATE_CQ_IEN;
+	if (!c->env->intx || !c->env->intx(c->env->ctx))
+		cmd->cdw11 &= ~(u32)NVME_CREATE_CQ_IEN;
+	t->hw_ien = cmd->cdw11 & NVME_CREATE_CQ_IEN;
 	t->kind = NVME_TAG_CREATE_CQ;
 	return 0;
 }
@@ -150,6 +165,8 @@ int nvme_admin_prepare(struct nvme_ctrl *c, struct nvme_sqe *cmd,
 	case NVME_ADM_FORMAT_NVM:
 		format_forget(c, cmd->nsid);
 		return 0;
+	case NVME_ADM_DBBUF_CONFIG:
+		return NVME_SC_INVALID_OPCODE | NVME_ST_DNR;
 	}
 	return 0;
 }
@@ -192,6 +209,7 @@ static void identify_complete(struct nvme_ctrl *c, struct nvme_tag *t,
 		if (!id->mdts || id->mdts > NVME_MDTS)
 			id->mdts = NVME_MDTS;
 		id->sgls = 0;
+		id->oacs &= ~(u16)NVME_OACS_DBBUF;
 	} else if (ns) {
 		identify_ns(c, ns, page);
 	}
@@ -210,6 +228,11 @@ static void queue_created(struct nvme_ctrl *c, struct nvme_tag *t)
 		cq->guest_base = t->qbase;
 		cq->head = cq->guest_tail = cq->guest_head = 0;
 		cq->phase = cq->guest_phase = 1;
+		cq->hw_head = 0;
+		cq->iv = t->iv;
+		cq->ien = t->ien;
+		cq->hw_ien = t->hw_ien;
+		cq->irq_owed = false;
 	} else {
 		struct nvme_sq *sq = &c->sq[t->qid];
 

@@ -11,7 +11,9 @@
  * register page and the doorbells of the queues we shadow are trapped
  * through nested paging; MMIO accesses there reach nvme_reg_read/write
  * (drivers/nvme/nvme_regs.c) under the controller's lock.  The MSI-X table
- * and anything else in BAR0 beyond those pages is not trapped.
+ * and anything else in BAR0 beyond those pages is not trapped.  The
+ * guest's interrupts are sent by nvme_irq.c after its completions are
+ * posted (the hardware CQs do not interrupt).
  *
  * The queue engine runs on hypervisor memory (shadow queues, tags, the
  * bounce pool, all from pages_alloc at boot) and reads the guest's queues
@@ -29,6 +31,7 @@
 #include <arch/fpu.h>
 #include <arch/processor.h>
 #include "../pci/pci_host.h"
+#include "nvme_irq.h"
 #include "nvme_shadow.h"
 
 #define NVME_CRYPT_DEVS		4
@@ -39,6 +42,7 @@
 struct nvme_crypt_dev {
 	struct nvme_ctrl ctrl;
 	struct nvme_env env;
+	struct nvme_irq irq;
 	spinlock_t lock;		/* the whole ctrl, bar */
 	volatile u8 *bar;		/* NULL while parked (nvme_bar_moved) */
 	u32 trap_size;
@@ -176,6 +180,16 @@ static bool hv_identified(void *ctx, const char *sn, const char *mn)
 	return true;
 }
 
+static int hv_signal(void *ctx, u16 vector)
+{
+	return nvme_irq_signal(&((struct nvme_crypt_dev *)ctx)->irq, vector);
+}
+
+static bool hv_intx(void *ctx)
+{
+	return nvme_irq_intx(&((struct nvme_crypt_dev *)ctx)->irq);
+}
+
 static int nvme_mmio(struct per_cpu *cpu, u64 gpa, unsigned int size,
 		     bool write, u64 *val, void *ctx)
 {
@@ -303,7 +317,9 @@ static int setup_dev(struct nvme_crypt_dev *d, struct pci_device *p)
 	d->env = (struct nvme_env){ .ctx = d, .guest_map = hv_guest_map,
 		.reg_read = hv_reg_read, .reg_write = hv_reg_write,
 		.crypt_begin = hv_crypt_begin, .crypt_end = hv_crypt_end,
-		.wait = hv_wait, .log = hv_log, .identified = hv_identified };
+		.wait = hv_wait, .log = hv_log, .signal = hv_signal,
+		.intx = hv_intx, .identified = hv_identified };
+	nvme_irq_init(&d->irq, p);
 	memset(&m, 0, sizeof(m));
 	err = alloc_mem(&m);
 	if (err)

@@ -15,8 +15,8 @@
 #define  NVME_CAP_DSTRD_SHIFT	32		/* doorbell stride: 4 << DSTRD */
 #define  NVME_CAP_DSTRD		GENMASK(35, 32)
 #define NVME_REG_VS		0x08
-#define NVME_REG_INTMS		0x0c
-#define NVME_REG_INTMC		0x10
+#define NVME_REG_INTMS		0x0c	/* 1.4 §3.1.3: pin/MSI vector mask set */
+#define NVME_REG_INTMC		0x10	/* 1.4 §3.1.4: ... clear */
 #define NVME_REG_CC		0x14
 #define  NVME_CC_EN		BIT(0)
 #define  NVME_CC_MPS_SHIFT	7
@@ -101,6 +101,7 @@ static inline u16 nvme_cqe_status(u16 st)
 #define NVME_ADM_SET_FEATURES	0x09
 #define NVME_ADM_GET_FEATURES	0x0a
 #define NVME_ADM_ASYNC_EVENT	0x0c
+#define NVME_ADM_DBBUF_CONFIG	0x7c	/* Doorbell Buffer Config, 1.4 §5.8 */
 #define NVME_ADM_FORMAT_NVM	0x80
 /* NVM command set (1.4 §6, Figure 346). */
 #define NVME_CMD_FLUSH		0x00
@@ -120,11 +121,14 @@ static inline u16 nvme_cqe_status(u16 st)
 #define NVME_CNS_NS		0x00	/* Identify Namespace */
 #define NVME_CNS_CTRL		0x01	/* Identify Controller */
 #define NVME_FEAT_NUM_QUEUES	0x07	/* 1.4 §5.21.1.7 */
+#define NVME_OACS_DBBUF		BIT(8)	/* Identify Controller OACS */
 
 /* Create I/O CQ/SQ CDW10/11 (1.4 §5.3, §5.4). */
 #define NVME_CREATE_QID		GENMASK(15, 0)
 #define NVME_CREATE_QSIZE_SHIFT	16			/* 0-based */
 #define NVME_CREATE_PC		BIT(0)
+#define NVME_CREATE_CQ_IEN	BIT(1)		/* interrupts enabled */
+#define NVME_CREATE_CQ_IV_SHIFT	16		/* interrupt vector */
 #define NVME_CREATE_SQ_CQID_SHIFT 16
 
 /* ---- Identify Controller data (1.4 §5.15.2.1, Figure 247) ---- */
@@ -138,7 +142,9 @@ struct nvme_id_ctrl {
 	u8 ieee[3];		/* 0x049 */
 	u8 cmic;		/* 0x04c */
 	u8 mdts;		/* 0x04d: max transfer 2^MDTS min pages, 0 = none */
-	u8 rsvd78[536 - 78];	/* 0x04e */
+	u8 rsvd78[256 - 78];	/* 0x04e */
+	u16 oacs;		/* 0x100: optional admin commands */
+	u8 rsvd258[536 - 258];	/* 0x102 */
 	u32 sgls;		/* 0x218: SGL support, 0 = none */
 	u8 rsvd540[4096 - 540];	/* 0x21c */
 } __packed;

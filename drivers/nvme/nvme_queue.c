@@ -16,7 +16,11 @@
  * finished (decrypt and copy read data, admin bookkeeping), get the
  * guest's CID back and the guest's phase, and are written to the guest's
  * CQ, status dword last.  An entry waits in the shadow while the guest's
- * CQ is full.  Then the controller's CQ head doorbell is written.
+ * CQ is full.  Then the controller's CQ head doorbell is written, and
+ * once all CQs are done the guest's interrupt is sent for each vector
+ * whose CQ got entries and has IEN set: once per vector and pass, never
+ * before the entries are written (the hardware CQs do not interrupt;
+ * nvme_shadow.h, "Interrupts").
  *
  * nvme_pump repeats both until every forwarded command has completed (or
  * the wait budget is gone), so commands are synchronous as seen from the
@@ -116,10 +120,15 @@ void nvme_ctrl_reset(struct nvme_ctrl *c)
 		nvme_sq_drop(c, &c->sq[i]);
 		c->sq[i].live = false;
 		c->cq[i].live = false;
+		c->cq[i].irq_owed = false;
 	}
 	for (i = 0; i < c->nns; i++)
 		c->ns[i].lba_size = 0;
 	c->enabled = false;
+	/* The guest's INTMS reads its reset value (1.4 §3.1.3); whether the
+	 * hardware's was reset too, nvme_pin_update does not assume. */
+	c->intms = 0;
+	c->hw_intms_stale = true;
 }
 
 static struct nvme_tag *tag_alloc(struct nvme_sq *sq, u16 *idx)
@@ -267,10 +276,33 @@ static void post_guest(struct nvme_ctrl *c, struct nvme_cq *cq,
 	}
 }
 
-/* Moves new completions of one CQ to the guest; false if it is full. */
-static bool reap_cq(struct nvme_ctrl *c, u16 qid, struct nvme_cq *cq)
+/*
+ * The controller's CQ head: what we consumed from the shadow, or, for a CQ
+ * whose hardware interrupts are on (the admin CQ, I/O CQs created under
+ * INTx), only up to what the guest consumed from its copy.  A level
+ * interrupt (INTx, 1.4 §7.5.1) then stays asserted until the guest has
+ * seen the entries, as without us, and a handler that ran before we
+ * posted is called again.
+ */
+static void write_cq_head(struct nvme_ctrl *c, u16 qid, struct nvme_cq *cq)
 {
-	bool moved = false, room = true;
+	u16 unseen = (u16)((cq->guest_tail + cq->size - cq->guest_head) % cq->size);
+	u16 head = cq->head;
+
+	if (cq->hw_ien)
+		head = (u16)((cq->head + cq->size - unseen) % cq->size);
+	if (head == cq->hw_head)
+		return;
+	cq->hw_head = head;
+	c->env->reg_write(c->env->ctx, NVME_REG_DBS + (2 * qid + 1) * c->dstrd,
+			  4, head);
+}
+
+/* Moves new completions of one CQ to the guest; false if it is full. */
+static bool reap_cq(struct nvme_ctrl *c, u16 qid, struct nvme_cq *cq,
+		    bool *posted)
+{
+	bool room = true;
 
 	for (;;) {
 		struct nvme_cqe cqe = ((volatile struct nvme_cqe *)cq->shadow)[cq->head];
@@ -288,6 +320,8 @@ static bool reap_cq(struct nvme_ctrl *c, u16 qid, struct nvme_cq *cq)
 		    sq->tags[cqe.cid].kind != NVME_TAG_FREE) {
 			finish(c, sq, &sq->tags[cqe.cid], &cqe);
 			post_guest(c, cq, &cqe);
+			cq->irq_owed |= cq->ien;
+			*posted = true;
 		} else {
 			nvme_warn(c, "completion for unknown command %u/%u dropped\n",
 				  cqe.sqid, cqe.cid);
@@ -296,23 +330,98 @@ static bool reap_cq(struct nvme_ctrl *c, u16 qid, struct nvme_cq *cq)
 			cq->head = 0;
 			cq->phase ^= 1;
 		}
-		moved = true;
 	}
-	if (moved)
-		c->env->reg_write(c->env->ctx, NVME_REG_DBS +
-				  (2 * qid + 1) * c->dstrd, 4, cq->head);
+	write_cq_head(c, qid, cq);
 	return room;
 }
 
-/* Delivers completions; counts what is still expected. */
+/*
+ * Sends the guest's vector of every CQ that is owed an interrupt, each
+ * vector once (CQs may share one).  A masked vector (-EAGAIN) stays owed
+ * until the next pump or new completions; any other result settles it.
+ */
+void nvme_signal_owed(struct nvme_ctrl *c)
+{
+	u16 vec[NVME_QUEUES_MAX];
+	int res[NVME_QUEUES_MAX];
+	u32 n = 0, i, q;
+
+	/* The guest's CQ entries are visible before the interrupt. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (q = 0; q < NVME_QUEUES_MAX; q++) {
+		struct nvme_cq *cq = &c->cq[q];
+
+		if (!cq->irq_owed)
+			continue;
+		if (!cq->live || !cq->ien || !c->env->signal) {
+			cq->irq_owed = false;
+			continue;
+		}
+		if (cq->iv < 32 && (c->intms & BIT(cq->iv)))
+			continue;	/* INTMS (MSI), 1.4 §3.1.3 */
+		for (i = 0; i < n && vec[i] != cq->iv; i++)
+			;
+		if (i == n) {
+			vec[n] = cq->iv;
+			res[n++] = c->env->signal(c->env->ctx, cq->iv);
+		}
+		cq->irq_owed = res[i] == -EAGAIN;
+	}
+}
+
+/* Has the guest entries it did not consume in a CQ that uses the pin? */
+static bool pin_wanted(const struct nvme_ctrl *c)
+{
+	u32 q;
+
+	for (q = 0; q < NVME_QUEUES_MAX; q++)
+		if (c->cq[q].live && c->cq[q].hw_ien && c->cq[q].ien &&
+		    c->cq[q].guest_tail != c->cq[q].guest_head)
+			return true;
+	return false;
+}
+
+/*
+ * Only while the function uses INTx: with MSI-X the registers must not be
+ * touched (1.4 §3.1.3), and with MSI the hardware interrupts only for the
+ * admin CQ, which the guest's mask does not reach then (docs/storage.md).
+ */
+void nvme_pin_update(struct nvme_ctrl *c)
+{
+	u32 want = c->intms;
+
+	if (!c->env->intx || !c->env->intx(c->env->ctx))
+		return;
+	if (c->enabled && !pin_wanted(c))
+		want |= BIT(0);		/* bit 0 masks the pin */
+	if (c->hw_intms_stale) {
+		/* After a reset: state every bit. */
+		c->hw_intms = ~want;
+		c->hw_intms_stale = false;
+	}
+	if (want & ~c->hw_intms)
+		c->env->reg_write(c->env->ctx, NVME_REG_INTMS, 4,
+				  want & ~c->hw_intms);
+	if (c->hw_intms & ~want)
+		c->env->reg_write(c->env->ctx, NVME_REG_INTMC, 4,
+				  c->hw_intms & ~want);
+	c->hw_intms = want;
+}
+
+/* Delivers completions and their interrupts; counts what is still
+ * expected. */
 static u32 reap_all(struct nvme_ctrl *c, bool *stuck)
 {
 	u32 waiting = 0, i, q;
+	bool posted = false;
 
 	*stuck = false;
 	for (q = NVME_QUEUES_MAX; q-- > 0; )	/* I/O before admin */
-		if (c->cq[q].live && !reap_cq(c, (u16)q, &c->cq[q]))
+		if (c->cq[q].live && !reap_cq(c, (u16)q, &c->cq[q], &posted))
 			*stuck = true;
+	if (posted)
+		nvme_signal_owed(c);
+	nvme_pin_update(c);
 	for (q = 0; q < NVME_QUEUES_MAX; q++) {
 		if (!c->sq[q].inflight)
 			continue;
@@ -332,6 +441,7 @@ void nvme_pump(struct nvme_ctrl *c)
 
 	if (!c->enabled)
 		return;
+	nvme_signal_owed(c);		/* held back by a mask before */
 	for (;;) {
 		reap_all(c, &stuck);
 		backlog = submit_all(c);

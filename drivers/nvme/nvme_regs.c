@@ -9,6 +9,9 @@
  *   CC         EN 0->1: admin queues checked and set up; EN 1->0: every
  *              queue and tag is dropped (the controller aborts them all)
  *   NSSR       a subsystem reset drops everything as well
+ *   INTMS/INTMC  virtual: the guest's mask is kept, the hardware gets it
+ *              plus our INTx pin mask (nvme_pin_update); an unmask sends
+ *              the interrupts the mask held back (nvme_signal_owed)
  *   doorbells  recorded, then nvme_pump; never passed to the hardware
  *              (the hardware's doorbells are written by nvme_pump only)
  *   the rest   passed through unchanged
@@ -52,6 +55,8 @@ static u32 read32(struct nvme_ctrl *c, u32 off)
 
 	if (off >= NVME_REG_DBS)
 		return 0;		/* doorbells are write-only */
+	if (off == NVME_REG_INTMS || off == NVME_REG_INTMC)
+		return c->intms;
 	if (off >= EMU_BASE && off + 4 <= EMU_END) {
 		emu_pack(c, b);
 		memcpy(&v, b + off - EMU_BASE, 4);
@@ -112,6 +117,10 @@ static bool admin_setup(struct nvme_ctrl *c)
 	cq->guest_base = c->acq;
 	cq->head = cq->guest_tail = cq->guest_head = 0;
 	cq->phase = cq->guest_phase = 1;
+	cq->hw_head = 0;
+	cq->iv = 0;			/* the admin CQ: vector 0 (1.4 §3.1.10) */
+	cq->ien = cq->hw_ien = true;
+	cq->irq_owed = false;
 	memset(cq->shadow, 0, NVME_QUEUE_ENTRIES * sizeof(struct nvme_cqe));
 	c->env->reg_write(c->env->ctx, NVME_REG_AQA, 4, c->aqa);
 	c->env->reg_write(c->env->ctx, NVME_REG_ASQ, 4, (u32)sq->shadow_pa);
@@ -181,6 +190,10 @@ static void write32(struct nvme_ctrl *c, u32 off, u32 val)
 		emu_unpack(c, b);
 	} else if (off == NVME_REG_CC) {
 		write_cc(c, val);
+	} else if (off == NVME_REG_INTMS || off == NVME_REG_INTMC) {
+		c->intms = off == NVME_REG_INTMS ? c->intms | val : c->intms & ~val;
+		nvme_pin_update(c);
+		nvme_signal_owed(c);
 	} else {
 		if (off == NVME_REG_NSSR)
 			nvme_ctrl_reset(c);

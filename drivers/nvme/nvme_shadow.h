@@ -23,6 +23,22 @@
  * controller has completed them, so by the time the guest's doorbell write
  * returns its completions are in its CQ (docs/storage.md).
  *
+ * Interrupts: the controller must not interrupt the guest before its CQ
+ * holds the entry (another CPU's interrupt handler would find the queue
+ * empty).  So the hardware I/O CQs are created with interrupts off (Create
+ * I/O CQ CDW11.IEN = 0, 1.4 §5.3) and, once a batch of completions is in
+ * a guest CQ whose IEN the guest set (the admin CQ always: vector 0, 1.4
+ * §3.1.10), env->signal sends the guest's vector once.  A vector that is
+ * masked stays owed (cq->irq_owed) and is sent again on the next pump.
+ * With neither MSI-X nor MSI on (env->intx), the hardware CQs keep the
+ * guest's IEN; for them (and the admin CQ) the controller's CQ head
+ * follows the guest's, so its INTx stays asserted until the guest has
+ * consumed the entries (1.4 §7.5.1), as it would without us.  So that it
+ * does not assert before we posted (an interrupt storm on the other CPUs
+ * while we decrypt), the pin is masked (INTMS bit 0, 1.4 §3.1.3) except
+ * while the guest has entries it has not consumed.  INTMS/INTMC are
+ * virtual: the guest's mask is c->intms, the hardware gets it plus ours.
+ *
  * This file set is hardware-free: memory, registers, crypto bracketing and
  * waiting come from struct nvme_env, so the unit tests run it against a
  * simulated controller.  The caller serialises all calls per controller.
@@ -57,6 +73,12 @@ struct nvme_env {
 	 * *budget starts at 0 for each wait. */
 	bool (*wait)(void *ctx, u64 *budget);
 	void (*log)(void *ctx, const char *msg);
+	/* Sends the guest's interrupt `vector` (MSI-X table entry or MSI of
+	 * the function): 0 sent or nothing to send, -EAGAIN masked (asked
+	 * again later), other -errno dropped. */
+	int (*signal)(void *ctx, u16 vector);
+	/* True while the function interrupts by pin (no MSI-X, no MSI). */
+	bool (*intx)(void *ctx);
 	/*
 	 * An Identify Controller completed (before the guest sees it): the
 	 * serial and model strings, space padded.  Returns true when the
@@ -109,6 +131,9 @@ struct nvme_tag {
 	u16 qid;		/* create/delete: the queue */
 	u16 qsize;		/* create: entries */
 	u16 cqid;		/* create SQ: its CQ */
+	u16 iv;			/* create CQ: the guest's interrupt vector */
+	bool ien;		/* create CQ: the guest enabled interrupts */
+	bool hw_ien;		/* create CQ: ... and so did the hardware's */
 	u64 qbase;		/* create: the guest's queue address */
 };
 
@@ -133,6 +158,11 @@ struct nvme_cq {
 	u16 head;		/* shadow consumer index */
 	u16 guest_tail;		/* guest CQ producer index */
 	u16 guest_head;		/* last head the guest wrote */
+	u16 hw_head;		/* CQ head doorbell value last written */
+	u16 iv;			/* the guest's interrupt vector */
+	bool ien;		/* the guest wants interrupts (CDW11.IEN) */
+	bool hw_ien;		/* the controller's CQ interrupts itself */
+	bool irq_owed;		/* posted, interrupt not sent yet */
 	u64 guest_base;
 	struct nvme_cqe *shadow;
 	u64 shadow_pa;
@@ -158,6 +188,9 @@ struct nvme_ctrl {
 	u32 cc;			/* last CC the guest wrote */
 	u32 aqa;		/* the guest's AQA/ASQ/ACQ (hardware has ours) */
 	u64 asq, acq;
+	u32 intms;		/* the guest's INTMS (virtual) */
+	u32 hw_intms;		/* the hardware's: the guest's + our pin mask */
+	bool hw_intms_stale;	/* reset since: hw_intms not known */
 	bool enabled;		/* CC.EN as forwarded */
 	/*
 	 * Ranges may still be chosen by model=/serial=: until an Identify
@@ -250,6 +283,11 @@ void nvme_ctrl_reset(struct nvme_ctrl *c);
 void nvme_sq_drop(struct nvme_ctrl *c, struct nvme_sq *sq);
 /* Forwards new submissions and delivers completions until idle. */
 void nvme_pump(struct nvme_ctrl *c);
+/* Sends the interrupts still owed (a vector was masked before). */
+void nvme_signal_owed(struct nvme_ctrl *c);
+/* With INTx: writes INTMS/INTMC so the hardware has the guest's mask,
+ * plus the pin while the guest has nothing to consume. */
+void nvme_pin_update(struct nvme_ctrl *c);
 void nvme_warn(struct nvme_ctrl *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void nvme_info(struct nvme_ctrl *c, const char *fmt, ...)

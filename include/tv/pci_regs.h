@@ -130,6 +130,18 @@
 #define PCI_MSI_MASK_32			12
 #define PCI_MSI_MASK_64			16
 
+/* MSI-X capability, PCI 3.0 §6.8.2.  Offsets relative to the capability. */
+#define PCI_MSIX_FLAGS			2	/* Message Control, 16 bits */
+#define  PCI_MSIX_FLAGS_QSIZE		GENMASK(10, 0)	/* table size - 1 */
+#define  PCI_MSIX_FLAGS_MASKALL		BIT(14)	/* function mask */
+#define  PCI_MSIX_FLAGS_ENABLE		BIT(15)
+#define PCI_MSIX_TABLE			4	/* offset | BIR */
+#define  PCI_MSIX_BIR			GENMASK(2, 0)
+#define  PCI_MSIX_OFFSET		GENMASK(31, 3)
+/* A table entry (§6.8.2.6-9) is 16 bytes; its Vector Control bit 0: */
+#define PCI_MSIX_ENTRY_SIZE		16
+#define  PCI_MSIX_ENTRY_MASKED		BIT(0)
+
 /* PCI Express Capabilities register, PCIe 3.0 §7.8.2 (cap + 2). */
 #define PCI_EXP_FLAGS			2
 #define  PCI_EXP_FLAGS_TYPE		GENMASK(7, 4)	/* Device/Port Type */

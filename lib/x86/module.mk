@@ -1,5 +1,5 @@
 X86_SRCS := lib/x86/decode.c lib/x86/regs.c lib/x86/alu.c lib/x86/emulate.c \
-	lib/x86/emulate_string.c lib/x86/walk.c
+	lib/x86/emulate_string.c lib/x86/walk.c lib/x86/msi.c
 LIB_SRCS += $(X86_SRCS)
 
 UNIT_TESTS += x86_decode x86_emulate
@@ -11,3 +11,5 @@ UNIT_TESTS += x86_string
 UNIT_x86_string_SRCS := tests/unit/test_x86_string.c $(X86_SRCS)
 UNIT_TESTS += x86_walk
 UNIT_x86_walk_SRCS := tests/unit/test_x86_walk.c lib/x86/walk.c
+UNIT_TESTS += x86_msi
+UNIT_x86_msi_SRCS := tests/unit/test_x86_msi.c lib/x86/msi.c

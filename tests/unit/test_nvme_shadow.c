@@ -8,7 +8,9 @@
  * creation, Identify patching), ciphertext on the media inside the range
  * and plaintext outside, reads decrypted back, straddling commands,
  * malformed PRPs and lists, fail-closed rules, pool exhaustion and
- * deferral, queue limits and reset.
+ * deferral, queue limits and reset, and the guest's interrupts: asked for
+ * once per batch, only after the entries are in the guest's CQ, never for
+ * a CQ without IEN, again while masked; hardware CQs without IEN.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,6 +47,13 @@ static struct sim {
 	struct sim_trace trace[256];
 	u32 ntrace;
 	u32 waits;
+	u32 cq_cdw11[NVME_QUEUES_MAX];	/* Create I/O CQ as the hardware got it */
+	/* env->signal: what was asked, whether the entry was posted then. */
+	struct { u16 vector; bool posted; } sig[64];
+	u32 nsig;
+	int sig_ret;
+	bool intx;
+	u32 intms;		/* INTMS as the hardware has it */
 } sim;
 
 static u8 *gmem;		/* the guest's memory */
@@ -71,6 +80,10 @@ static void sim_reg_write(void *ctx, u32 off, unsigned int size, u64 val)
 	u32 db;
 
 	sim.regs[off / 4] = (u32)val;
+	if (off == NVME_REG_INTMS)
+		sim.intms |= (u32)val;
+	if (off == NVME_REG_INTMC)
+		sim.intms &= ~(u32)val;
 	if (off == NVME_REG_CC) {
 		sim.regs[NVME_REG_CSTS / 4] = val & NVME_CC_EN;
 		if (val & NVME_CC_EN) {
@@ -134,6 +147,7 @@ static u16 sim_admin(const struct nvme_sqe *c, u32 *dw0)
 		sim.cq_size[q] = (c->cdw10 >> 16) + 1;
 		sim.cq_tail[q] = sim.cq_head[q] = 0;
 		sim.cq_phase[q] = 1;
+		sim.cq_cdw11[q] = c->cdw11;
 		return 0;
 	case NVME_ADM_CREATE_SQ:
 		sim.sq_addr[q] = c->prp1;
@@ -151,6 +165,7 @@ static u16 sim_admin(const struct nvme_sqe *c, u32 *dw0)
 			memcpy(ic->mn, "SIM NVMe", 8);
 			ic->mdts = 0;
 			ic->sgls = 1;
+			ic->oacs = 0x10a;	/* format, NS mgmt, DBBUF */
 		} else {
 			struct nvme_id_ns *in = (void *)id;
 
@@ -244,10 +259,18 @@ static void sim_log(void *ctx, const char *msg)
 	strncat(logbuf, msg, sizeof(logbuf) - strlen(logbuf) - 1);
 }
 
+static int sim_signal(void *ctx, u16 vector);
+
+static bool sim_intx(void *ctx)
+{
+	return sim.intx;
+}
+
 static const struct nvme_env env = {
 	.guest_map = sim_guest_map, .reg_read = sim_reg_read,
 	.reg_write = sim_reg_write, .crypt_begin = nop, .crypt_end = nop,
-	.wait = sim_wait, .log = sim_log,
+	.wait = sim_wait, .log = sim_log, .signal = sim_signal,
+	.intx = sim_intx,
 };
 
 /* ---- the controller under test and a minimal guest driver ---- */
@@ -364,6 +387,20 @@ static struct nvme_cqe g_submit(u16 q, struct nvme_sqe cmd)
 	return e;
 }
 
+/* The guest's CQ q (vector q) holds its next expected entry now. */
+static int sim_signal(void *ctx, u16 vector)
+{
+	struct nvme_cqe *cq = (void *)gpage(vector ? G_CQ : G_ACQ);
+
+	if (sim.nsig < ARRAY_SIZE(sim.sig)) {
+		sim.sig[sim.nsig].vector = vector;
+		sim.sig[sim.nsig].posted = vector < 2 &&
+			(cq[g.head[vector]].status & 1) == g.phase[vector];
+	}
+	sim.nsig++;
+	return sim.sig_ret;
+}
+
 static u16 st(struct nvme_cqe e)
 {
 	return (e.status >> 1) & 0x7ff;
@@ -391,7 +428,8 @@ static void g_identify(u32 nsid, u8 cns)
 static void g_create_io(void)
 {
 	struct nvme_sqe cq = { .opcode = NVME_ADM_CREATE_CQ, .prp1 = gaddr(G_CQ),
-			       .cdw10 = 1 | (G_SQ_SIZE - 1) << 16, .cdw11 = 3 };
+			       .cdw10 = 1 | (G_SQ_SIZE - 1) << 16,
+			       .cdw11 = 3 | 1 << 16 };	/* PC, IEN, vector 1 */
 	struct nvme_sqe sq = { .opcode = NVME_ADM_CREATE_SQ, .prp1 = gaddr(G_SQ),
 			       .cdw10 = 1 | (G_SQ_SIZE - 1) << 16,
 			       .cdw11 = 1 | 1 << 16 };
@@ -458,7 +496,13 @@ static void test_admin_path(void **state)
 	g_identify(0, NVME_CNS_CTRL);
 	assert_int_equal(ic->mdts, NVME_MDTS);
 	assert_int_equal(ic->sgls, 0);
+	assert_int_equal(ic->oacs, 0x00a);	/* no Doorbell Buffer Config */
 	assert_memory_equal(ic->mn, "SIM NVMe", 8);
+	/* ... and the command fails before reaching the controller. */
+	struct nvme_sqe dbbuf = { .opcode = NVME_ADM_DBBUF_CONFIG,
+				  .prp1 = gaddr(G_DATA), .prp2 = gaddr(G_DATA + 1) };
+	assert_int_equal(st(g_submit(0, dbbuf)), NVME_SC_INVALID_OPCODE);
+	assert_int_equal(sim.trace[sim.ntrace - 1].opcode, NVME_ADM_GET_FEATURES);
 	assert_true(ctrl.ns[0].fmt_ok);
 	/* Number of queues is capped at what we shadow. */
 	struct nvme_sqe sf = { .opcode = NVME_ADM_SET_FEATURES,
@@ -751,6 +795,165 @@ static void test_model_mismatch_keeps_refusing(void **state)
 			 NVME_SC_CMD_SEQ_ERROR);
 }
 
+/* ---- interrupts ---- */
+static void test_irq_after_post(void **state)
+{
+	struct nvme_sqe *sq;
+	u32 i;
+
+	g_bringup();
+	sq = (void *)gpage(G_SQ);
+	/* The hardware CQ does not interrupt; the vector is kept. */
+	assert_int_equal(sim.cq_cdw11[1], NVME_CREATE_PC | 1 << 16);
+	assert_true(ctrl.cq[1].ien);
+	/* One command: one interrupt, its entry already posted. */
+	sim.nsig = 0;
+	assert_int_equal(st(g_submit(1, rw(NVME_CMD_READ, 1, 4096, 8,
+					  gaddr(G_DATA), 0))), 0);
+	assert_int_equal(sim.nsig, 1);
+	assert_int_equal(sim.sig[0].vector, 1);
+	assert_true(sim.sig[0].posted);
+	/* Admin: vector 0. */
+	g_identify(1, NVME_CNS_NS);
+	assert_int_equal(sim.nsig, 2);
+	assert_int_equal(sim.sig[1].vector, 0);
+	assert_true(sim.sig[1].posted);
+	/* Four commands in one doorbell write: one interrupt, after all. */
+	for (i = 0; i < 4; i++) {
+		sq[g.tail[1]] = rw(NVME_CMD_WRITE, 1, 4096 + 8 * i, 8,
+				   gaddr(G_DATA + i), 0);
+		g.tail[1]++;
+	}
+	nvme_reg_write(&ctrl, NVME_REG_DBS + 8, 4, g.tail[1]);
+	assert_int_equal(sim.nsig, 3);
+	g.head[1] += 3;		/* sim_signal looks at the last one */
+	assert_int_equal((((struct nvme_cqe *)gpage(G_CQ))[g.head[1]].status & 1), 1);
+	assert_int_equal(sim.sig[2].vector, 1);
+	g.head[1]++;
+	nvme_reg_write(&ctrl, NVME_REG_DBS + 12, 4, g.head[1]);
+	/* Guest head doorbells and an empty pass ask for nothing. */
+	assert_int_equal(sim.nsig, 3);
+}
+
+static void test_irq_not_for_ien_off(void **state)
+{
+	struct nvme_sqe cq = { .opcode = NVME_ADM_CREATE_CQ,
+			       .cdw10 = 1 | (G_SQ_SIZE - 1) << 16,
+			       .cdw11 = NVME_CREATE_PC | 5 << 16 };
+	struct nvme_sqe sq = { .opcode = NVME_ADM_CREATE_SQ,
+			       .cdw10 = 1 | (G_SQ_SIZE - 1) << 16,
+			       .cdw11 = 1 | 1 << 16 };
+
+	setup_ctrl(64);
+	cq.prp1 = gaddr(G_CQ);
+	sq.prp1 = gaddr(G_SQ);
+	g_enable();
+	g_identify(1, NVME_CNS_NS);
+	assert_int_equal(st(g_submit(0, cq)), 0);
+	assert_int_equal(st(g_submit(0, sq)), 0);
+	g.size[1] = G_SQ_SIZE;
+	assert_false(ctrl.cq[1].ien);
+	sim.nsig = 0;
+	assert_int_equal(st(g_submit(1, rw(NVME_CMD_WRITE, 1, 4096, 8,
+					  gaddr(G_DATA), 0))), 0);
+	assert_int_equal(sim.nsig, 0);
+	/* The admin CQ always interrupts. */
+	g_identify(1, NVME_CNS_NS);
+	assert_int_equal(sim.nsig, 1);
+	assert_int_equal(sim.sig[0].vector, 0);
+}
+
+static void test_irq_masked_is_sent_later(void **state)
+{
+	g_bringup();
+	sim.nsig = 0;
+	sim.sig_ret = -EAGAIN;		/* the vector is masked */
+	assert_int_equal(st(g_submit(1, rw(NVME_CMD_READ, 1, 4096, 8,
+					  gaddr(G_DATA), 0))), 0);
+	/* g_submit's CQ head doorbell was a pass too: asked again. */
+	assert_int_equal(sim.nsig, 2);
+	assert_true(ctrl.cq[1].irq_owed);
+	/* Unmasked: the next pass (here: INTMC) sends it, once. */
+	sim.sig_ret = 0;
+	nvme_reg_write(&ctrl, NVME_REG_INTMC, 4, 1);
+	assert_int_equal(sim.nsig, 3);
+	assert_int_equal(sim.sig[2].vector, 1);
+	assert_false(ctrl.cq[1].irq_owed);
+	nvme_reg_write(&ctrl, NVME_REG_INTMC, 4, 1);
+	assert_int_equal(sim.nsig, 3);
+	/* NVMe's INTMS (for MSI) holds a vector back as well. */
+	nvme_reg_write(&ctrl, NVME_REG_INTMS, 4, BIT(1));
+	g_submit(1, rw(NVME_CMD_READ, 1, 4096, 8, gaddr(G_DATA), 0));
+	assert_int_equal(sim.nsig, 3);
+	assert_true(ctrl.cq[1].irq_owed);
+	nvme_reg_write(&ctrl, NVME_REG_INTMC, 4, BIT(1));
+	assert_int_equal(sim.nsig, 4);
+	assert_false(ctrl.cq[1].irq_owed);
+	sim.nsig = 3;
+	/* A dropped message (bogus) is not asked for again. */
+	sim.sig_ret = -EINVAL;
+	g_identify(1, NVME_CNS_NS);
+	assert_int_equal(sim.nsig, 4);
+	assert_false(ctrl.cq[0].irq_owed);
+	/* A reset forgets what was owed. */
+	sim.sig_ret = -EAGAIN;
+	g_identify(1, NVME_CNS_NS);
+	assert_true(ctrl.cq[0].irq_owed);
+	nvme_reg_write(&ctrl, NVME_REG_CC, 4, 0);
+	assert_false(ctrl.cq[0].irq_owed);
+}
+
+/* One read on I/O queue 1, the guest's CQ head doorbell not written. */
+static void g_read_no_head(void)
+{
+	struct nvme_sqe *sq = (void *)gpage(G_SQ);
+	struct nvme_cqe *cq = (void *)gpage(G_CQ);
+
+	sq[g.tail[1]] = rw(NVME_CMD_READ, 1, 4096, 8, gaddr(G_DATA), 0);
+	g.tail[1]++;
+	nvme_reg_write(&ctrl, NVME_REG_DBS + 8, 4, g.tail[1]);
+	assert_int_equal(cq[g.head[1]].status & 1, 1);
+	g.head[1]++;
+}
+
+static void test_irq_intx_keeps_ien(void **state)
+{
+	/* MSI-X: the controller's CQ head moves as soon as we posted, and
+	 * INTMS is never written. */
+	g_bringup();
+	g_read_no_head();
+	assert_int_equal(sim.cq_head[1], 1);
+	assert_int_equal(sim.regs[NVME_REG_INTMS / 4] | sim.regs[NVME_REG_INTMC / 4], 0);
+	teardown(state);
+	/* INTx: hardware IEN kept, its CQ head follows the guest's, so the
+	 * pin stays asserted until the guest has seen the entry. */
+	setup_ctrl(64);
+	sim.intx = true;
+	g_enable();
+	g_identify(1, NVME_CNS_NS);
+	g_create_io();
+	assert_int_equal(sim.cq_cdw11[1], 3 | 1 << 16);
+	/* Nothing to consume: the pin is masked. */
+	assert_int_equal(sim.intms, 1);
+	g_read_no_head();
+	assert_int_equal(sim.cq_head[1], 0);
+	assert_int_equal(sim.intms, 0);
+	nvme_reg_write(&ctrl, NVME_REG_DBS + 12, 4, g.head[1]);
+	assert_int_equal(sim.cq_head[1], 1);
+	assert_int_equal(sim.intms, 1);
+	/* The admin CQ too, in every mode. */
+	assert_int_equal(sim.cq_head[0], g.head[0]);
+	/* The guest's own mask is virtual; the hardware gets it too. */
+	assert_int_equal(nvme_reg_read(&ctrl, NVME_REG_INTMS, 4), 0);
+	nvme_reg_write(&ctrl, NVME_REG_INTMS, 4, 6);
+	assert_int_equal(nvme_reg_read(&ctrl, NVME_REG_INTMC, 4), 6);
+	assert_int_equal(sim.intms, 7);
+	nvme_reg_write(&ctrl, NVME_REG_INTMC, 4, 2);
+	assert_int_equal(sim.intms, 5);
+	nvme_reg_write(&ctrl, NVME_REG_CC, 4, 0);
+	assert_int_equal(nvme_reg_read(&ctrl, NVME_REG_INTMS, 4), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -764,6 +967,10 @@ int main(void)
 					  teardown),
 		cmocka_unit_test_teardown(test_model_mismatch_keeps_refusing,
 					  teardown),
+		cmocka_unit_test_teardown(test_irq_after_post, teardown),
+		cmocka_unit_test_teardown(test_irq_not_for_ien_off, teardown),
+		cmocka_unit_test_teardown(test_irq_masked_is_sent_later, teardown),
+		cmocka_unit_test_teardown(test_irq_intx_keeps_ien, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

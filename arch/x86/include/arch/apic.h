@@ -31,6 +31,12 @@ int apic_init(void);
 u32 apic_id(void);
 /* Sends an IPI (ICR low value, no shorthand) to one physical APIC ID. */
 void apic_send(u32 dest, u32 icr_low);
+/*
+ * Sends the interrupt of a guest MSI message (address, data) as a fixed
+ * IPI from this CPU (include/tv/x86_msi.h).  0, or -EINVAL / -ENOTSUP
+ * for a message that is not a plain interrupt (nothing sent).
+ */
+int apic_send_msi(u64 addr, u32 data);
 /* Guest writes of APIC_BASE and the x2APIC ICR; true if handled. */
 bool apic_msr_write(struct per_cpu *cpu, u32 msr, u64 val);
 /* Whether the xAPIC page is still intercepted. */
