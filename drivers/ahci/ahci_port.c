@@ -28,21 +28,36 @@
 #include <tv/fmt.h>
 #include "ahci_shadow.h"
 
-void ahci_warn(struct ahci_ctrl *c, const char *fmt, ...)
+static void vlog(struct ahci_ctrl *c, const char *fmt, va_list ap)
 {
 	char msg[200];
-	va_list ap;
 	int n;
 
-	if (c->warned++ >= 20)
-		return;
 	n = tv_snprintf(msg, sizeof(msg), "%s: ", c->name);
 	if (n < 0 || (size_t)n >= sizeof(msg))
 		n = 0;
-	va_start(ap, fmt);
 	tv_vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
-	va_end(ap);
 	c->env->log(c->env->ctx, msg);
+}
+
+void ahci_log(struct ahci_ctrl *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(c, fmt, ap);
+	va_end(ap);
+}
+
+void ahci_warn(struct ahci_ctrl *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->warned++ >= 20)
+		return;
+	va_start(ap, fmt);
+	vlog(c, fmt, ap);
+	va_end(ap);
 }
 
 static u32 hw_rd(struct ahci_ctrl *c, u32 off)
@@ -71,6 +86,7 @@ void ahci_ctrl_init(struct ahci_ctrl *c, const struct ahci_env *env,
 void ahci_port_attach(struct ahci_ctrl *c, struct ahci_port *p)
 {
 	p->running = -1;
+	p->hba = c->name;
 	c->port[p->num] = p;
 }
 

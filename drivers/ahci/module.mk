@@ -3,7 +3,7 @@
 # unit-tested on a simulated HBA; ahci_crypt.c binds it to PCI, MMIO traps,
 # keys and the FPU.
 AHCI_CORE_SRCS := drivers/ahci/ahci_port.c drivers/ahci/ahci_cmd.c \
-	drivers/ahci/ahci_ata.c
+	drivers/ahci/ahci_ata.c drivers/ahci/ahci_ident.c
 HV_SRCS += $(AHCI_CORE_SRCS) drivers/ahci/ahci_crypt.c
 
 UNIT_TESTS += ahci_shadow
