@@ -4,11 +4,15 @@
  * hypervisor half.
  *
  * The ranges and keys come from drivers/storage/storage_boot.c, which
- * gives each slot with port= ranges the `driver=ahci_crypt` rule.  For
- * each HBA the driver gets, every configured port is taken over from the
- * firmware (stopped if running, shadows in, restarted: the firmware keeps
- * using it, through the shadows, until the OS takes the HBA over) and the
- * pages of ABAR (BAR5) are trapped through nested paging: accesses reach
+ * gives each slot with port= ranges the `driver=ahci_crypt` rule, and
+ * every AHCI HBA that rule (class_code=010601) when ranges name ATA disks
+ * by model=/serial=.  Then every implemented port of the HBA is shadowed
+ * too and pending until its disk is identified: by the hypervisor's own
+ * IDENTIFY DEVICE right after the take-over, or the guest's
+ * (drivers/ahci/ahci_ident.c).  For each HBA the driver gets, every
+ * shadowed port is taken over from the firmware (stopped if running,
+ * shadows in, restarted: the firmware keeps using it, through the
+ * shadows, until the OS takes the HBA over) and the pages of ABAR (BAR5) are trapped through nested paging: accesses reach
  * ahci_reg_read/write (drivers/ahci/ahci_port.c) under the HBA's lock.
  * Accesses to other ports, and to whatever else shares ABAR's pages, are
  * done on the hardware as the guest made them.  The HBA's I/O BARs (the

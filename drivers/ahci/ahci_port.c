@@ -6,7 +6,8 @@
  *                  switching, so one 256-byte received-FIS area is enough
  *   GHC.HR         passed; every shadowed port forgets its slots
  *   other global   passed
- * On a shadowed port (one with storage.encrypt ranges):
+ * On a shadowed port (one with storage.encrypt ranges, or any port while
+ * disks are named by model=/serial=):
  *   PxCLB(U), PxFB(U)  the guest's values are kept here and read back;
  *                  the hardware has our shadows, written only while the
  *                  engine (ST/CR) or FIS receive (FRE/FR) is stopped
@@ -21,7 +22,7 @@
  *                  area is copied to the guest's; write 1 to clear: passed
  *   PxFBS          reads 0, writes dropped (FBS hidden)
  *   the rest       passed (PxIE, PxTFD, PxSIG, PxSSTS/SCTL/SERR, PxSNTF..)
- * Ports without ranges are passed through untouched.
+ * Other ports are passed through untouched.
  */
 #include <stdarg.h>
 #include <tv/env.h>

@@ -2,7 +2,8 @@
  * The AHCI shadowing state machine of ahci_crypt (drivers/ahci).
  *
  * The guest keeps programming the HBA itself, but on a port with
- * storage.encrypt ranges the command list and received-FIS area the
+ * storage.encrypt ranges (or that may hold a disk named by model=/serial=,
+ * ahci_ident.c) the command list and received-FIS area the
  * hardware uses are shadows in hypervisor memory:
  *
  *   guest PxCLB (virtual) --copy header+FIS+PRDT once, check--> shadow

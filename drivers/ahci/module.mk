@@ -1,5 +1,5 @@
 # drivers/ahci: ahci_crypt, transparent XTS-AES-256 of AHCI port LBA ranges
-# (docs/storage.md).  The engine (ahci_port/cmd/ata) is hardware-free and
+# (docs/storage.md).  The engine (ahci_port/cmd/ata/ident) is hardware-free and
 # unit-tested on a simulated HBA; ahci_crypt.c binds it to PCI, MMIO traps,
 # keys and the FPU.
 AHCI_CORE_SRCS := drivers/ahci/ahci_port.c drivers/ahci/ahci_cmd.c \
