@@ -12,8 +12,9 @@
  * (drivers/ahci/ahci_ident.c).  For each HBA the driver gets, every
  * shadowed port is taken over from the firmware (stopped if running,
  * shadows in, restarted: the firmware keeps using it, through the
- * shadows, until the OS takes the HBA over) and the pages of ABAR (BAR5) are trapped through nested paging: accesses reach
- * ahci_reg_read/write (drivers/ahci/ahci_port.c) under the HBA's lock.
+ * shadows, until the OS takes the HBA over) and the pages of ABAR (BAR5)
+ * are trapped through nested paging: accesses reach ahci_reg_read/write
+ * (drivers/ahci/ahci_port.c) under the HBA's lock.
  * Accesses to other ports, and to whatever else shares ABAR's pages, are
  * done on the hardware as the guest made them.  The HBA's I/O BARs (the
  * index/data pair that reaches ABAR around the trap, legacy task-file
