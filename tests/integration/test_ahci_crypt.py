@@ -7,7 +7,8 @@ is on port 0 of the same HBA and stays unshadowed.  The guest
 the range and reads them back, then a second boot reads them again; the
 disk image must hold ciphertext in the range - which OpenSSL decrypts,
 sector by sector, with the key file and IV = the LBA little-endian - and
-the plaintext exactly elsewhere.
+the plaintext exactly elsewhere.  The same with the disk named by
+serial= alone, next to a plain disk on another port.
 """
 import os
 
@@ -144,14 +145,15 @@ def test_ahci_firmware_boots_through_the_shadows():
     assert b"TVCRYPT" not in disk[2048 * 512:]
 
 
-def test_ahci_disk_named_by_serial():
+@pytest.mark.parametrize("smp", [1, 2])
+def test_ahci_disk_named_by_serial(smp):
     """storage.encrypt names the disk by serial= alone: every port of every
     AHCI HBA is shadowed and refuses data commands until its disk is
     identified; thinvisor sends IDENTIFY DEVICE itself at the take-over
     (the firmware goes on reading the ESP on port 0 without identifying
     again).  tvsata2 (port 2) gets the range, tvsata1 (port 1) and the ESP
     pass through."""
-    name = "ahci-crypt-serial"
+    name = f"ahci-crypt-serial-smp{smp}"
     log_dir = os.path.join(LOG_ROOT, name)
     os.makedirs(log_dir, exist_ok=True)
     imgs = {}
@@ -170,7 +172,7 @@ def test_ahci_disk_named_by_serial():
     conf = conf_text(test="ahcimodel") + (
         "storage.encrypt = serial=tvsata2, lba=2048-*, "
         "keyfile=\\EFI\\BOOT\\disk.key\n")
-    with boot(name, conf, extra_args=args,
+    with boot(name, conf, smp=smp, extra_args=args,
               extras=[f"{key_path}=/EFI/BOOT/disk.key"],
               initrd=initrd_with(["ahci", "sd_mod"])) as vm:
         vm.wait_for(r"TV-TEST: ahcimodel (PASS|FAIL.*)", timeout=300)
