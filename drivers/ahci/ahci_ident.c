@@ -144,7 +144,7 @@ int ahci_port_identify(struct ahci_ctrl *c, struct ahci_port *p)
 	memcpy(rfis, p->mem.rfis, sizeof(rfis));
 	build_identify(p);
 	err = identify_on_hw(c, p);
-	/* What our command set is not the firmware's business. */
+	/* What our command set in PxIS is not the firmware's business. */
 	wr(c, p, PX_IS, rd(c, p, PX_IS) & ~is);
 	if (!(gis & BIT(p->num)) && !rd(c, p, PX_IS))
 		c->env->reg_write(c->env->ctx, AHCI_IS, (u32)BIT(p->num));
@@ -161,14 +161,13 @@ int ahci_port_identify(struct ahci_ctrl *c, struct ahci_port *p)
 /* An ATA string (ACS-3 §3.4.9): bytes swapped per word, spaces trimmed. */
 static void ata_string(const u8 *id, u32 word, u32 words, char *out)
 {
-	u32 i, n = 0, start = 0;
+	u32 i, n = words * 2, start = 0;
 
-	for (i = 0; i < words * 2; i++) {
+	for (i = 0; i < n; i++) {
 		char ch = (char)id[word * 2 + (i ^ 1)];
 
 		out[i] = ch >= 0x20 && ch < 0x7f ? ch : '?';
 	}
-	n = words * 2;
 	while (n && out[n - 1] == ' ')
 		n--;
 	while (start < n && out[start] == ' ')
