@@ -292,6 +292,10 @@ static void prepare(struct ahci_ctrl *c, struct ahci_port *p, u32 s)
 		err = check_prdt(c, p, s, cls == AHCI_CLASS_RW ? !io.write :
 				 !(h.flags & AHCI_HDR_WRITE), &total);
 	}
+	if (!err && cls != AHCI_CLASS_PASS && !ahci_port_known(p))
+		err = -EACCES;		/* its disk (and ranges) not known yet */
+	if (!err && cls == AHCI_CLASS_FAIL && !p->nranges)
+		cls = AHCI_CLASS_PASS;	/* identified, nothing to encrypt */
 	if (!err && cls == AHCI_CLASS_FAIL)
 		err = -EPERM;
 	if (!err && cls == AHCI_CLASS_RW && touches_range(p, io.lba, io.nsect)) {
@@ -365,7 +369,8 @@ static int chunk_out(struct ahci_ctrl *c, struct ahci_port *p, u32 s)
 }
 
 /*
- * IDENTIFY DEVICE data on its way to the guest: TRIM and SCT are taken
+ * IDENTIFY DEVICE data on its way to the guest: on a pending port it names
+ * the disk (ahci_ident.c); on a port with ranges TRIM and SCT are taken
  * out (both fail closed here, so the guest had better not use them) and
  * the integrity checksum is made right again.  The bounce buffer is free:
  * only this slot runs.
@@ -377,6 +382,10 @@ static void patch_identify(struct ahci_ctrl *c, struct ahci_port *p, u32 s)
 	u32 i;
 
 	if (copy_guest(c, p, s, 0, ATA_SECTOR, false))
+		return;
+	if (p->id_state == AHCI_ID_PENDING)
+		ahci_port_identified(c, p, p->mem.bounce);
+	if (!p->nranges)
 		return;
 	id[ATA_ID_DSM] &= (u16)~BIT(0);
 	id[ATA_ID_SCT] &= (u16)~BIT(0);

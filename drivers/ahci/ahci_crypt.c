@@ -4,12 +4,17 @@
  * hypervisor half.
  *
  * The ranges and keys come from drivers/storage/storage_boot.c, which
- * gives each slot with port= ranges the `driver=ahci_crypt` rule.  For
- * each HBA the driver gets, every configured port is taken over from the
- * firmware (stopped if running, shadows in, restarted: the firmware keeps
- * using it, through the shadows, until the OS takes the HBA over) and the
- * pages of ABAR (BAR5) are trapped through nested paging: accesses reach
- * ahci_reg_read/write (drivers/ahci/ahci_port.c) under the HBA's lock.
+ * gives each slot with port= ranges the `driver=ahci_crypt` rule, and
+ * every AHCI HBA that rule (class_code=010601) when ranges name ATA disks
+ * by model=/serial=.  Then every implemented port of the HBA is shadowed
+ * too and pending until its disk is identified: by the hypervisor's own
+ * IDENTIFY DEVICE right after the take-over, or the guest's
+ * (drivers/ahci/ahci_ident.c).  For each HBA the driver gets, every
+ * shadowed port is taken over from the firmware (stopped if running,
+ * shadows in, restarted: the firmware keeps using it, through the
+ * shadows, until the OS takes the HBA over) and the pages of ABAR (BAR5)
+ * are trapped through nested paging: accesses reach ahci_reg_read/write
+ * (drivers/ahci/ahci_port.c) under the HBA's lock.
  * Accesses to other ports, and to whatever else shares ABAR's pages, are
  * done on the hardware as the guest made them.  The HBA's I/O BARs (the
  * index/data pair that reaches ABAR around the trap, legacy task-file
@@ -35,6 +40,7 @@
 #include "ahci_shadow.h"
 
 #define AHCI_CRYPT_DEVS		2
+#define AHCI_CRYPT_PORTS	12	/* shadowed ports, all HBAs */
 #define AHCI_WAIT_CYCLES	(4ULL << 30)	/* ~1-2 s */
 
 struct ahci_crypt_dev {
@@ -284,11 +290,74 @@ static int alloc_port(struct ahci_port *p, u32 num)
 	return 0;
 }
 
+/* Port num of d shadowed (allocated on first use); NULL if out of room. */
+static struct ahci_port *shadow_port(struct ahci_crypt_dev *d, u32 num)
+{
+	static struct ahci_port ports[AHCI_CRYPT_PORTS];
+	static u32 nports;
+	struct ahci_port *p = d->ctrl.port[num];
+
+	if (p)
+		return p;
+	if (nports == ARRAY_SIZE(ports))
+		return NULL;
+	p = &ports[nports++];
+	if (alloc_port(p, num))
+		return NULL;
+	ahci_port_attach(&d->ctrl, p);
+	return p;
+}
+
+/*
+ * The lines naming ATA disks by model=/serial=, shared by every HBA;
+ * NULL if there are none.
+ */
+static struct ahci_named *named_ranges(void)
+{
+	static struct ahci_named named;
+	static bool built;
+	u32 i;
+
+	if (!built) {
+		built = true;
+		for (i = 0; i < storage_range_count(); i++) {
+			if (!storage_range_names_ata(storage_range_get(i)) ||
+			    named.count == AHCI_RANGES_MAX)
+				continue;
+			named.range[named.count] = storage_range_get(i);
+			named.key[named.count++] = storage_key_get(i);
+		}
+	}
+	return named.count ? &named : NULL;
+}
+
+/*
+ * With disks named by model=/serial=, every implemented port in ABAR is
+ * shadowed and pending (a disk may be there, or be plugged in later).
+ */
+static int pend_ports(struct ahci_crypt_dev *d)
+{
+	u32 pi = hv_reg_read(d, AHCI_PI), i;
+	struct ahci_port *p;
+
+	d->ctrl.named = named_ranges();
+	if (!d->ctrl.named)
+		return 0;
+	for (i = 0; i < AHCI_PORTS; i++) {
+		if (!(pi & BIT(i)) ||
+		    AHCI_PORT_BASE + (i + 1) * AHCI_PORT_SIZE > d->abar_size)
+			continue;
+		p = shadow_port(d, i);
+		if (!p)
+			return -ENOMEM;
+		p->id_state = AHCI_ID_PENDING;
+	}
+	return 0;
+}
+
 /* Shadows every port with a range on this HBA; count or -errno. */
 static int add_ports(struct ahci_crypt_dev *d, struct pci_device *pd)
 {
-	static struct ahci_port ports[AHCI_CRYPT_DEVS * 4];
-	static u32 nports;
 	u32 i, n = 0;
 	int err;
 
@@ -300,21 +369,18 @@ static int add_ports(struct ahci_crypt_dev *d, struct pci_device *pd)
 		    !storage_range_matches(r, pd->initial_bus, pd->bdf.dev,
 					   pd->bdf.fn, NULL, 0, NULL, 0))
 			continue;
-		p = d->ctrl.port[r->port];
-		if (!p) {
-			if (nports == ARRAY_SIZE(ports))
-				return -ENOSPC;
-			p = &ports[nports++];
-			err = alloc_port(p, r->port);
-			if (err)
-				return err;
-			ahci_port_attach(&d->ctrl, p);
-			n++;
-		}
+		p = shadow_port(d, r->port);
+		if (!p)
+			return -ENOMEM;
 		err = ahci_port_add_range(p, r, storage_key_get(i));
 		if (err)
 			return err;
 	}
+	err = pend_ports(d);
+	if (err)
+		return err;
+	for (i = 0; i < AHCI_PORTS; i++)
+		n += d->ctrl.port[i] != NULL;
 	return (int)n;
 }
 
@@ -340,10 +406,13 @@ static int take_ports(struct ahci_crypt_dev *d)
 		err = ahci_port_takeover(&d->ctrl, p);
 		if (err)
 			return err;
-		log_printf("%s: port %u: %u range(s); firmware's command list "
+		log_printf("%s: port %u: %u range(s)%s; firmware's command list "
 			   "%llx, FIS %llx kept as the guest's\n", d->ctrl.name,
-			   i, p->nranges, (unsigned long long)p->guest_clb,
+			   i, p->nranges, p->id_state == AHCI_ID_PENDING ?
+			   ", disk to identify" : "",
+			   (unsigned long long)p->guest_clb,
 			   (unsigned long long)p->guest_fb);
+		ahci_port_identify(&d->ctrl, p);
 	}
 	return 0;
 }

@@ -41,8 +41,13 @@
 #define  PX_CMD_CR		BIT(15)	/* command list running */
 #define PX_TFD			0x20
 #define  PX_TFD_ERR		BIT(0)
+#define  PX_TFD_DRQ		BIT(3)
+#define  PX_TFD_BSY		BIT(7)
 #define PX_SIG			0x24
+#define  PX_SIG_ATA		0x00000101	/* ATA disk (AHCI §3.3.9) */
 #define PX_SSTS			0x28
+#define  PX_SSTS_DET		GENMASK(3, 0)
+#define  PX_SSTS_DET_PHY	3	/* device present, phy up (§3.3.10) */
 #define PX_SCTL			0x2c
 #define PX_SERR			0x30
 #define PX_SACT			0x34	/* NCQ tags outstanding */
@@ -175,6 +180,10 @@ _Static_assert(sizeof(struct ahci_cmd_table) == AHCI_CT_PRDT, "AHCI table");
 #define ATA_SECTOR		512
 
 /* ---- IDENTIFY DEVICE data, 256 words (ACS-3 §7.12.7) ---- */
+#define ATA_ID_SERIAL		10	/* words 10-19: serial number */
+#define ATA_ID_SERIAL_WORDS	10
+#define ATA_ID_MODEL		27	/* words 27-46: model number */
+#define ATA_ID_MODEL_WORDS	20
 #define ATA_ID_DSM		169	/* bit 0: DATA SET MANAGEMENT TRIM */
 #define ATA_ID_SCT		206	/* bit 0: SCT Command Transport */
 #define ATA_ID_INTEGRITY	255	/* A5h, then the checksum byte */

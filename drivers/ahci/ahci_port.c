@@ -6,7 +6,8 @@
  *                  switching, so one 256-byte received-FIS area is enough
  *   GHC.HR         passed; every shadowed port forgets its slots
  *   other global   passed
- * On a shadowed port (one with storage.encrypt ranges):
+ * On a shadowed port (one with storage.encrypt ranges, or any port while
+ * disks are named by model=/serial=):
  *   PxCLB(U), PxFB(U)  the guest's values are kept here and read back;
  *                  the hardware has our shadows, written only while the
  *                  engine (ST/CR) or FIS receive (FRE/FR) is stopped
@@ -21,28 +22,43 @@
  *                  area is copied to the guest's; write 1 to clear: passed
  *   PxFBS          reads 0, writes dropped (FBS hidden)
  *   the rest       passed (PxIE, PxTFD, PxSIG, PxSSTS/SCTL/SERR, PxSNTF..)
- * Ports without ranges are passed through untouched.
+ * Other ports are passed through untouched.
  */
 #include <stdarg.h>
 #include <tv/env.h>
 #include <tv/fmt.h>
 #include "ahci_shadow.h"
 
-void ahci_warn(struct ahci_ctrl *c, const char *fmt, ...)
+static void vlog(struct ahci_ctrl *c, const char *fmt, va_list ap)
 {
 	char msg[200];
-	va_list ap;
 	int n;
 
-	if (c->warned++ >= 20)
-		return;
 	n = tv_snprintf(msg, sizeof(msg), "%s: ", c->name);
 	if (n < 0 || (size_t)n >= sizeof(msg))
 		n = 0;
-	va_start(ap, fmt);
 	tv_vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
-	va_end(ap);
 	c->env->log(c->env->ctx, msg);
+}
+
+void ahci_log(struct ahci_ctrl *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(c, fmt, ap);
+	va_end(ap);
+}
+
+void ahci_warn(struct ahci_ctrl *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->warned++ >= 20)
+		return;
+	va_start(ap, fmt);
+	vlog(c, fmt, ap);
+	va_end(ap);
 }
 
 static u32 hw_rd(struct ahci_ctrl *c, u32 off)
@@ -71,6 +87,7 @@ void ahci_ctrl_init(struct ahci_ctrl *c, const struct ahci_env *env,
 void ahci_port_attach(struct ahci_ctrl *c, struct ahci_port *p)
 {
 	p->running = -1;
+	p->hba = c->name;
 	c->port[p->num] = p;
 }
 

@@ -2,7 +2,8 @@
  * The AHCI shadowing state machine of ahci_crypt (drivers/ahci).
  *
  * The guest keeps programming the HBA itself, but on a port with
- * storage.encrypt ranges the command list and received-FIS area the
+ * storage.encrypt ranges (or that may hold a disk named by model=/serial=,
+ * ahci_ident.c) the command list and received-FIS area the
  * hardware uses are shadows in hypervisor memory:
  *
  *   guest PxCLB (virtual) --copy header+FIS+PRDT once, check--> shadow
@@ -99,8 +100,34 @@ struct ahci_stats {
 	u64 enc_sectors, dec_sectors, passed, failed, bounced;
 };
 
+/*
+ * Whether a port's ranges are known.  A port of an HBA that may hold a
+ * disk named by model=/serial= is shadowed before its disk is known; data
+ * commands are refused until its IDENTIFY DEVICE data was seen (ours at
+ * take-over, or the guest's).
+ */
+enum ahci_id_state {
+	AHCI_ID_NONE,		/* slot=/port= ranges only: nothing to learn */
+	AHCI_ID_PENDING,	/* disk not identified yet: data refused */
+	AHCI_ID_DONE,		/* identified, its ranges final */
+	AHCI_ID_REFUSED,	/* ranges ambiguous or overlapping: data refused */
+};
+
+struct ahci_port;
+
+/* The storage.encrypt lines naming ATA disks by model=/serial=, shared by
+ * every HBA (a range matching two disks refuses both). */
+struct ahci_named {
+	u32 count;
+	const struct storage_range *range[AHCI_RANGES_MAX];
+	const struct xts_ctx *key[AHCI_RANGES_MAX];
+	struct ahci_port *owner[AHCI_RANGES_MAX];	/* first disk matched */
+};
+
 struct ahci_port {
 	u32 num;
+	const char *hba;	/* the HBA's name, for messages */
+	u8 id_state;		/* enum ahci_id_state */
 	struct ahci_port_mem mem;
 	u32 nranges;
 	const struct storage_range *ranges[AHCI_RANGES_MAX];
@@ -118,6 +145,7 @@ struct ahci_port {
 struct ahci_ctrl {
 	const struct ahci_env *env;
 	struct ahci_port *port[AHCI_PORTS];	/* NULL: passed through */
+	struct ahci_named *named;	/* NULL: no disk named by model/serial */
 	u32 warned;		/* rate limit for guest-caused messages */
 	char name[24];		/* "ahci_crypt 00:1f.2" */
 };
@@ -138,8 +166,35 @@ int ahci_port_takeover(struct ahci_ctrl *c, struct ahci_port *p);
 /* Guest accesses to the ABAR, 4-byte aligned dwords (off < AHCI_ABAR_SIZE). */
 u32 ahci_reg_read(struct ahci_ctrl *c, u32 off);
 void ahci_reg_write(struct ahci_ctrl *c, u32 off, u32 val);
+/* A message with the HBA's name in front; ahci_warn is rate-limited. */
+void ahci_log(struct ahci_ctrl *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void ahci_warn(struct ahci_ctrl *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* ---- ahci_ident.c: disks named by model=/serial= ---- */
+/*
+ * On a pending port right after the take-over: IDENTIFY DEVICE (ECh)
+ * issued by the hypervisor through shadow slot 0 into the bounce buffer,
+ * polled (bounded wait), the port's PxCMD, PxIS and received-FIS area put
+ * back as they were; then ahci_port_identified.  0, or -ENODEV (no ATA
+ * disk: none present, ATAPI, busy), -ETIMEDOUT, -EIO: the port stays
+ * pending until the guest's own IDENTIFY DEVICE completes.
+ */
+int ahci_port_identify(struct ahci_ctrl *c, struct ahci_port *p);
+/*
+ * IDENTIFY DEVICE data (512 bytes) seen on pending port p: the ranges
+ * whose model=/serial= match join the port's, which is then done; a
+ * range also matching another disk, or overlapping another range of this
+ * disk, refuses the port's data commands instead.  Logged either way.
+ */
+void ahci_port_identified(struct ahci_ctrl *c, struct ahci_port *p,
+			  const u8 *id);
+/* May the port's data commands run (its ranges are known and sound)? */
+static inline bool ahci_port_known(const struct ahci_port *p)
+{
+	return p->id_state == AHCI_ID_NONE || p->id_state == AHCI_ID_DONE;
+}
 
 /* ---- ahci_cmd.c: the command engine ---- */
 /* Finishes what the hardware completed, starts what is queued; no wait. */

@@ -8,8 +8,10 @@
  * gets a `slot=BB:DD.F, driver=nvme_crypt` (nsid= lines) or `driver=
  * ahci_crypt` (port= lines) rule in front of the vmm.driver.pci lines, so
  * a controller with encrypted ranges can never be left without its driver
- * (fail closed).  The drivers then read the ranges and keys through the
- * accessors below; nothing here changes after boot.
+ * (fail closed); ranges naming disks by model=/serial= give every NVMe
+ * controller or AHCI HBA its driver (a class_code= rule).  The drivers
+ * then read the ranges and keys through the accessors below; nothing here
+ * changes after boot.
  */
 #include <tv/env.h>
 #include <tv/fmt.h>
@@ -53,7 +55,18 @@ bool storage_any_model_serial(void)
 	u32 i;
 
 	for (i = 0; i < nranges; i++)
-		if (!(ranges[i].sel & STORAGE_SEL_SLOT))
+		if (!(ranges[i].sel & STORAGE_SEL_SLOT) &&
+		    !storage_range_names_ata(&ranges[i]))
+			return true;
+	return false;
+}
+
+bool storage_any_ata_named(void)
+{
+	u32 i;
+
+	for (i = 0; i < nranges; i++)
+		if (storage_range_names_ata(&ranges[i]))
 			return true;
 	return false;
 }
@@ -77,6 +90,9 @@ static int insert_rule(u32 k, const char *text)
  * driver=nvme_crypt` after them: which controller holds such a disk is
  * known only once it answers Identify, so every NVMe controller is
  * shadowed (drivers/nvme/nvme_crypt.c decides at the guest's Identify).
+ * Likewise `class_code=010601, driver=ahci_crypt` for ATA disks named by
+ * model=/serial=: every AHCI HBA is shadowed, drivers/ahci identifies the
+ * disk on each port.
  */
 static int add_driver_rules(void)
 {
@@ -99,8 +115,13 @@ static int add_driver_rules(void)
 		if (err)
 			return err;
 	}
-	if (storage_any_model_serial())
-		return insert_rule(k, "class_code=010802, driver=nvme_crypt");
+	if (storage_any_model_serial()) {
+		err = insert_rule(k++, "class_code=010802, driver=nvme_crypt");
+		if (err)
+			return err;
+	}
+	if (storage_any_ata_named())
+		return insert_rule(k, "class_code=010601, driver=ahci_crypt");
 	return 0;
 }
 

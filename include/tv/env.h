@@ -38,6 +38,7 @@ char *strchr(const char *s, int c);
 #define EAGAIN		11
 #define ENOMEM		12
 #define EFAULT		14
+#define EACCES		13
 #define EBUSY		16
 #define EEXIST		17
 #define EXDEV		18

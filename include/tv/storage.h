@@ -7,13 +7,17 @@
  *   storage.encrypt = slot=BB:DD.F, nsid=N, lba=FIRST-LAST, keyfile=\PATH
  *   storage.encrypt = model=TEXT, serial=TEXT, nsid=N, lba=FIRST-*, keyfile=..
  *   storage.encrypt = slot=BB:DD.F, port=N, lba=FIRST-*, keyfile=\PATH
+ *   storage.encrypt = serial=TEXT, lba=FIRST-*, keyfile=\PATH
  *
  * Items are `name=value`, separated by commas; spaces around items are
  * ignored.  A device is named by slot= (bus as found at boot, hex) or by
- * model= and/or serial= (the Identify Controller strings, trailing spaces
- * ignored).  nsid= names an NVMe namespace, port= (0..31, with slot= only)
- * an AHCI port; a line has exactly one of them.  lba= is inclusive; `*` is
- * the last sector of the namespace or disk.
+ * model= and/or serial= (trailing spaces ignored).  nsid= names an NVMe
+ * namespace, port= (0..31, with slot= only) an AHCI port; a slot= line has
+ * exactly one of them.  A model=/serial= line with nsid= names an NVMe
+ * namespace (Identify Controller MN/SN); without nsid= (and port=) it names
+ * an ATA disk behind any AHCI HBA (IDENTIFY DEVICE words 27-46 and 10-19,
+ * ACS-3 §7.12.7).  lba= is inclusive; `*` is the last sector of the
+ * namespace or disk.
  * keyfile= is an absolute path on the volume of the loader ('/' is taken
  * as '\').  Sectors are encrypted with XTS-AES-256, aes-xts-plain64, the
  * LBA as tweak (docs/storage.md).
@@ -34,13 +38,15 @@
 #define STORAGE_SEL_MODEL	BIT(1)
 #define STORAGE_SEL_SERIAL	BIT(2)
 #define STORAGE_SEL_PORT	BIT(3)		/* port=: an AHCI port */
+#define STORAGE_SEL_ATA		BIT(4)		/* model=/serial=, no nsid=:
+						 * an ATA disk behind AHCI */
 #define STORAGE_PORT_MAX	31
 
 struct storage_range {
 	u32 line;			/* 1-based storage.encrypt line */
 	u32 sel;			/* STORAGE_SEL_* given */
 	u8 bus, dev, fn;		/* slot= */
-	u32 nsid;			/* 1..0xfffffffe; 0 for port= */
+	u32 nsid;			/* 1..0xfffffffe; 0 for AHCI */
 	u32 port;			/* AHCI port 0..31 (STORAGE_SEL_PORT) */
 	u64 lba_first;
 	u64 lba_last;			/* inclusive; STORAGE_LBA_END for '*' */
@@ -68,7 +74,7 @@ int storage_parse_config(const struct tv_config *cfg, struct storage_range *r,
 			 u32 *count, struct storage_error *err);
 /*
  * -EINVAL if two ranges may name the same sectors: same nsid (or the same
- * AHCI port), intersecting LBAs and the same device (same slot; or
+ * AHCI port, or both an ATA disk by model=/serial=), intersecting LBAs and the same device (same slot; or
  * model/serial not told apart); also if one slot has both nsid= and port=
  * lines (it cannot be an NVMe and an AHCI controller at once).
  * Ranges naming the device in different ways are checked when a device is
@@ -76,12 +82,23 @@ int storage_parse_config(const struct tv_config *cfg, struct storage_range *r,
  */
 int storage_check_overlap(const struct storage_range *r, u32 count,
 			  struct storage_error *err);
-/* Is r an AHCI port range (port=) rather than an NVMe namespace one? */
+/*
+ * Is r an AHCI range (port=, or an ATA disk named by model=/serial=)
+ * rather than an NVMe namespace one?
+ */
 static inline bool storage_range_is_ahci(const struct storage_range *r)
 {
-	return (r->sel & STORAGE_SEL_PORT) != 0;
+	return (r->sel & (STORAGE_SEL_PORT | STORAGE_SEL_ATA)) != 0;
 }
-/* Does range r name this controller?  model/serial as read (space padded). */
+/* Does r name an ATA disk by model=/serial= (any AHCI HBA, any port)? */
+static inline bool storage_range_names_ata(const struct storage_range *r)
+{
+	return (r->sel & STORAGE_SEL_ATA) != 0;
+}
+/*
+ * Does range r name this controller (NVMe) or disk (ATA)?  model/serial as
+ * read (space padded); slot= ranges compare bus/dev/fn only.
+ */
 bool storage_range_matches(const struct storage_range *r, u8 bus, u8 dev,
 			   u8 fn, const char *model, size_t model_len,
 			   const char *serial, size_t serial_len);

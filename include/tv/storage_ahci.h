@@ -9,7 +9,10 @@
 #include <tv/storage_boot.h>
 
 extern const struct pci_driver_desc pci_driver_ahci_crypt;
-/* A device assigned ahci_crypt: trap its ABAR, shadow the configured ports. */
+/*
+ * A device assigned ahci_crypt: trap its ABAR, shadow the configured ports
+ * (every port when disks are named by model=/serial=).
+ */
 void ahci_crypt_init(struct pci_device *d);
 
 #endif

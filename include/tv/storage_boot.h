@@ -23,7 +23,9 @@ bool storage_keys_ready(void);
 u32 storage_range_count(void);
 const struct storage_range *storage_range_get(u32 i);
 const struct xts_ctx *storage_key_get(u32 i);
-/* Some range names its (NVMe) disk by model=/serial= instead of slot=. */
+/* Some range names its NVMe disk by model=/serial= instead of slot=. */
 bool storage_any_model_serial(void);
+/* Some range names an ATA disk (behind AHCI) by model=/serial=. */
+bool storage_any_ata_named(void);
 
 #endif

@@ -7,7 +7,8 @@
  * loader before anything starts.  A line is all or nothing: on error the
  * range is not used.  After all lines, ranges of one namespace that could
  * overlap are refused: two keys for one sector would make the data
- * unreadable.
+ * unreadable.  model=/serial= without nsid= names an ATA disk behind an
+ * AHCI HBA (STORAGE_SEL_ATA); with nsid= an NVMe namespace.
  *
  * Pure code: no globals, no allocation; it builds into the loader, the
  * hypervisor and the host unit tests.
@@ -238,8 +239,10 @@ static int check_complete(u32 seen, u32 line, struct storage_range *r,
 			    "give nsid= (NVMe) or port= (AHCI), not both");
 	if ((seen & BIT(K_PORT)) && !(seen & BIT(K_SLOT)))
 		return fail(e, line, 0, "", 0, "port= needs slot=");
-	if (!(seen & (BIT(K_NSID) | BIT(K_PORT))))
+	if ((seen & BIT(K_SLOT)) && !(seen & (BIT(K_NSID) | BIT(K_PORT))))
 		return fail(e, line, 0, "", 0, "missing nsid= (or port=)");
+	if (!(seen & (BIT(K_SLOT) | BIT(K_NSID))))
+		r->sel |= STORAGE_SEL_ATA;	/* an ATA disk behind AHCI */
 	if (!(seen & BIT(K_LBA)))
 		return fail(e, line, 0, "", 0, "missing lba=");
 	if (!(seen & BIT(K_KEYFILE)))

@@ -7,7 +7,8 @@
  * sector would have two keys and reads would return garbage for one of
  * them.  Ranges that name the device the same way are compared at parse
  * time; a slot= range and a model=/serial= range can only be compared once
- * a controller is matched, so drivers/nvme checks the matched subset again.
+ * a controller (or ATA disk) is matched, so drivers/nvme and drivers/ahci
+ * check the matched subset again.
  */
 #include <tv/env.h>
 #include <tv/fmt.h>
@@ -67,13 +68,28 @@ static int overlap_error(struct storage_error *err, u32 line, const char *fmt,
 	return -EINVAL;
 }
 
-/* Same namespace (NVMe) or same port (AHCI) of one device. */
+/*
+ * Same namespace (NVMe), same port (AHCI slot=/port=) or the same kind of
+ * name for an ATA disk (model=/serial=, compared by same_device).
+ */
 static bool same_unit(const struct storage_range *a,
 		      const struct storage_range *b)
 {
-	if (storage_range_is_ahci(a) != storage_range_is_ahci(b))
+	if (storage_range_is_ahci(a) != storage_range_is_ahci(b) ||
+	    storage_range_names_ata(a) != storage_range_names_ata(b))
 		return false;
+	if (storage_range_names_ata(a))
+		return true;
 	return storage_range_is_ahci(a) ? a->port == b->port : a->nsid == b->nsid;
+}
+
+static const char *overlap_text(const struct storage_range *r)
+{
+	if (storage_range_names_ata(r))
+		return "lba range overlaps line %u's on the same disk";
+	return storage_range_is_ahci(r) ?
+	       "lba range overlaps line %u's on the same port" :
+	       "lba range overlaps line %u's on the same namespace";
 }
 
 int storage_check_overlap(const struct storage_range *r, u32 count,
@@ -93,10 +109,7 @@ int storage_check_overlap(const struct storage_range *r, u32 count,
 			    r[i].lba_first > r[j].lba_last ||
 			    r[j].lba_first > r[i].lba_last)
 				continue;
-			return overlap_error(err, r[i].line, storage_range_is_ahci(&r[i]) ?
-					     "lba range overlaps line %u's on the "
-					     "same port" : "lba range overlaps "
-					     "line %u's on the same namespace",
+			return overlap_error(err, r[i].line, overlap_text(&r[i]),
 					     r[j].line);
 		}
 	}

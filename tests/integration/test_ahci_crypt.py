@@ -7,7 +7,8 @@ is on port 0 of the same HBA and stays unshadowed.  The guest
 the range and reads them back, then a second boot reads them again; the
 disk image must hold ciphertext in the range - which OpenSSL decrypts,
 sector by sector, with the key file and IV = the LBA little-endian - and
-the plaintext exactly elsewhere.
+the plaintext exactly elsewhere.  The same with the disk named by
+serial= alone, next to a plain disk on another port.
 """
 import os
 
@@ -142,3 +143,63 @@ def test_ahci_firmware_boots_through_the_shadows():
         disk = f.read()
     check_range(img, key, 4096, pattern(PAT, 16384))
     assert b"TVCRYPT" not in disk[2048 * 512:]
+
+
+@pytest.mark.parametrize("smp", [1, 2])
+def test_ahci_disk_named_by_serial(smp):
+    """storage.encrypt names the disk by serial= alone: every port of every
+    AHCI HBA is shadowed and refuses data commands until its disk is
+    identified; thinvisor sends IDENTIFY DEVICE itself at the take-over
+    (the firmware goes on reading the ESP on port 0 without identifying
+    again).  tvsata2 (port 2) gets the range, tvsata1 (port 1) and the ESP
+    pass through."""
+    name = f"ahci-crypt-serial-smp{smp}"
+    log_dir = os.path.join(LOG_ROOT, name)
+    os.makedirs(log_dir, exist_ok=True)
+    imgs = {}
+    args = []
+    for port in (1, 2):
+        imgs[port] = os.path.join(log_dir, f"tvsata{port}.img")
+        with open(imgs[port], "wb") as f:
+            f.truncate(DISK_MIB << 20)
+        args += ["-drive", f"file={imgs[port]},if=none,id=d{port},format=raw",
+                 "-device", f"ide-hd,drive=d{port},bus=ide.{port},"
+                 f"serial=tvsata{port},discard_granularity=512"]
+    key = os.urandom(64)
+    key_path = os.path.join(log_dir, "disk.key")
+    with open(key_path, "wb") as f:
+        f.write(key)
+    conf = conf_text(test="ahcimodel") + (
+        "storage.encrypt = serial=tvsata2, lba=2048-*, "
+        "keyfile=\\EFI\\BOOT\\disk.key\n")
+    with boot(name, conf, smp=smp, extra_args=args,
+              extras=[f"{key_path}=/EFI/BOOT/disk.key"],
+              initrd=initrd_with(["ahci", "sd_mod"])) as vm:
+        vm.wait_for(r"TV-TEST: ahcimodel (PASS|FAIL.*)", timeout=300)
+        assert vm.search(r"TV-TEST: ahcimodel PASS"), vm.tails(40)
+        for port, n in ((0, 0), (1, 0), (2, 1)):
+            assert vm.search(rf"ahci_crypt 00:1f\.2: port {port}: model "
+                             rf"'QEMU HARDDISK' serial '[^']*': {n} range\(s\) "
+                             r"chosen by model=/serial=", log="com2"), \
+                vm.tails(40)
+        assert vm.search(r"serial 'tvsata2': 1 range", log="com2")
+        # The rule storage_boot adds; the ESP went through port 0's shadows.
+        assert vm.search(r"ahci_crypt 00:1f\.2: ABAR \w+: \w+ bytes "
+                         r"trapped, 6 port\(s\) shadowed", log="com2"), \
+            vm.tails(40)
+        assert vm.search(r"port 0: first command (c8|25) ", log="com2"), \
+            vm.tails(40)
+        # TRIM kept on the plain disk, hidden on the encrypted one.
+        assert vm.search(r"ahcimodel: discard sd\w=[1-9]\d* sd\w=0"), \
+            vm.tails(40)
+        vm.wait_exit(60)
+    pat = pattern(PAT, 16384)
+    with open(imgs[1], "rb") as f:
+        plain = f.read()
+    with open(imgs[2], "rb") as f:
+        enc = f.read()
+    assert plain[100 * 512:100 * 512 + len(pat)] == pat
+    assert plain[4096 * 512:4096 * 512 + len(pat)] == pat
+    assert enc[100 * 512:100 * 512 + len(pat)] == pat
+    assert b"TVCRYPT" not in enc[2048 * 512:]
+    check_range(imgs[2], key, 4096, pat)

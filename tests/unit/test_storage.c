@@ -1,7 +1,8 @@
 /*
  * storage.encrypt grammar (lib/storage): every item, the optional ones,
- * each error with its line/column/token, overlap rules, device matching
- * and the sector-to-range lookup.
+ * each error with its line/column/token, overlap rules (also for ATA
+ * disks named by model=/serial=), device matching and the sector-to-range
+ * lookup.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -92,6 +93,40 @@ static void test_model_serial(void **state)
 	assert_false(storage_range_matches(&r, 1, 2, 4, NULL, 0, NULL, 0));
 }
 
+/* model=/serial= without nsid=: an ATA disk behind any AHCI HBA. */
+static void test_ata_disk(void **state)
+{
+	struct storage_range r;
+	struct storage_error e;
+
+	assert_int_equal(parse("serial=tvsata2, lba=2048-*, keyfile=\\k",
+			       &r, &e), 0);
+	assert_int_equal(r.sel, STORAGE_SEL_SERIAL | STORAGE_SEL_ATA);
+	assert_true(storage_range_is_ahci(&r));
+	assert_true(storage_range_names_ata(&r));
+	assert_int_equal(r.nsid, 0);
+	assert_true(storage_range_matches(&r, 0, 0x1f, 2, "QEMU HARDDISK",
+					  13, "tvsata2             ", 20));
+	assert_false(storage_range_matches(&r, 0, 0x1f, 2, "QEMU HARDDISK",
+					   13, "tvsata1", 7));
+	/* No slot: a slot-only lookup never picks it. */
+	assert_false(storage_range_matches(&r, 0, 0x1f, 2, NULL, 0, NULL, 0));
+	assert_int_equal(parse("lba=0-99, model=QEMU HARDDISK, serial=s, "
+			       "keyfile=\\k", &r, &e), 0);
+	assert_int_equal(r.sel, STORAGE_SEL_MODEL | STORAGE_SEL_SERIAL |
+			 STORAGE_SEL_ATA);
+	assert_string_equal(r.model, "QEMU HARDDISK");
+	/* With nsid= it stays an NVMe namespace. */
+	assert_int_equal(parse("serial=s, nsid=1, lba=0-99, keyfile=\\k",
+			       &r, &e), 0);
+	assert_false(storage_range_is_ahci(&r));
+	assert_false(storage_range_names_ata(&r));
+	/* slot=/port= lines are not ATA-named. */
+	assert_int_equal(parse("slot=00:1f.2, port=2, lba=0-99, keyfile=\\k",
+			       &r, &e), 0);
+	assert_false(storage_range_names_ata(&r));
+}
+
 struct bad_case {
 	const char *line;
 	const char *text;	/* expected storage_format_error output */
@@ -148,6 +183,15 @@ static const struct bad_case bad[] = {
 	{ "slot=00:04.0, serial=x, nsid=1, lba=1-2, keyfile=\\k",
 	  "storage.encrypt line 7: name the device by slot= or by "
 	  "model=/serial=, not both" },
+	{ "model=QEMU HARDDISK, port=2, lba=1-2, keyfile=\\k",
+	  "storage.encrypt line 7: port= needs slot=" },
+	{ "model=QEMU HARDDISK, lba=1-2",
+	  "storage.encrypt line 7: missing keyfile=" },
+	{ "serial=tvsata2, keyfile=\\k",
+	  "storage.encrypt line 7: missing lba=" },
+	{ "model=12345678901234567890123456789012345678901, lba=1-2, keyfile=\\k",
+	  "storage.encrypt line 7, column 7: model: expected 1 to 40 "
+	  "characters: '12345678901234567890123456789012345678901'" },
 	{ "serial=123456789012345678901, nsid=1, lba=1-2, keyfile=\\k",
 	  "storage.encrypt line 7, column 8: serial: expected 1 to 20 "
 	  "characters: '123456789012345678901'" },
@@ -261,6 +305,36 @@ static void test_overlap_ports(void **state)
 			    "port= lines (line 1)");
 }
 
+static void test_overlap_ata(void **state)
+{
+	static struct tv_config cfg;
+	struct storage_range r[STORAGE_RANGES_MAX];
+	struct storage_error e;
+	char msg[256];
+	u32 n;
+	const char *ok[] = {
+		"serial=A, lba=0-2047, keyfile=\\a",
+		"serial=A, lba=2048-*, keyfile=\\b",
+		"serial=B, lba=0-*, keyfile=\\b",
+		"serial=A, nsid=1, lba=0-*, keyfile=\\b",	/* NVMe */
+		"slot=00:1f.2, port=1, lba=0-*, keyfile=\\b",	/* at match */
+		"model=M, serial=C, lba=0-*, keyfile=\\b",
+	};
+	const char *overlap[] = {
+		"serial=A, lba=0-2047, keyfile=\\a",
+		"model=M, lba=2047-*, keyfile=\\b",
+	};
+
+	set_lines(&cfg, ok, ARRAY_SIZE(ok));
+	assert_int_equal(storage_parse_config(&cfg, r, &n, &e), 0);
+	assert_int_equal(n, ARRAY_SIZE(ok));
+	set_lines(&cfg, overlap, 2);
+	assert_int_equal(storage_parse_config(&cfg, r, &n, &e), -EINVAL);
+	storage_format_error(&e, msg, sizeof(msg));
+	assert_string_equal(msg, "storage.encrypt line 2: lba range overlaps "
+			    "line 1's on the same disk");
+}
+
 static void test_range_at(void **state)
 {
 	struct storage_range a = { .lba_first = 100, .lba_last = 199 };
@@ -294,6 +368,8 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_overlap),
 		cmocka_unit_test(test_overlap_ports),
+		cmocka_unit_test(test_ata_disk),
+		cmocka_unit_test(test_overlap_ata),
 		cmocka_unit_test(test_range_at),
 	};
 
