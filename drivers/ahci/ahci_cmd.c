@@ -369,11 +369,13 @@ static int chunk_out(struct ahci_ctrl *c, struct ahci_port *p, u32 s)
 }
 
 /*
- * IDENTIFY DEVICE data on its way to the guest: on a pending port it names
- * the disk (ahci_ident.c); on a port with ranges TRIM and SCT are taken
- * out (both fail closed here, so the guest had better not use them) and
- * the integrity checksum is made right again.  The bounce buffer is free:
- * only this slot runs.
+ * IDENTIFY DEVICE data on its way to the guest: on a pending port the
+ * disk answers now, so the hypervisor identifies it itself (ahci_ident.c)
+ * - never from the guest's buffer, which another CPU of the guest could
+ * rewrite before we read it and so pick the ranges of its disk; on a
+ * port with ranges TRIM and SCT are taken out (both fail closed here, so
+ * the guest had better not use them) and the integrity checksum is made
+ * right again.  The bounce buffer is free: only this slot runs.
  */
 static void patch_identify(struct ahci_ctrl *c, struct ahci_port *p, u32 s)
 {
@@ -381,10 +383,10 @@ static void patch_identify(struct ahci_ctrl *c, struct ahci_port *p, u32 s)
 	u8 sum = 0;
 	u32 i;
 
+	if (p->id_state == AHCI_ID_PENDING)
+		ahci_port_identify(c, p);
 	if (copy_guest(c, p, s, 0, ATA_SECTOR, false))
 		return;
-	if (p->id_state == AHCI_ID_PENDING)
-		ahci_port_identified(c, p, p->mem.bounce);
 	if (!p->nranges)
 		return;
 	id[ATA_ID_DSM] &= (u16)~BIT(0);

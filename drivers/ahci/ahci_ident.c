@@ -15,8 +15,9 @@
  * bounded wait, and puts PxCMD, PxIS and the received-FIS area back as
  * they were, so the firmware notices nothing.  A port where that fails
  * (no device, ATAPI, a busy or failing device) stays pending until a
- * guest IDENTIFY DEVICE completes on it (ahci_cmd.c calls
- * ahci_port_identified with that data).  ATAPI devices never answer
+ * guest IDENTIFY DEVICE completes on it; then (ahci_cmd.c) the hypervisor
+ * identifies the disk again itself rather than trusting the guest's
+ * buffer, which another guest CPU could rewrite meanwhile.  ATAPI devices never answer
  * IDENTIFY DEVICE: their PACKET commands pass, unencrypted.
  *
  * The decision is made once per port.  A range matching two disks (the
