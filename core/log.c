@@ -88,6 +88,13 @@ void log_vprintf(const char *fmt, va_list ap)
 	spin_unlock(&log_lock);
 }
 
+void log_puts(const char *s)
+{
+	spin_lock(&log_lock);
+	log_put(s, strlen(s));
+	spin_unlock(&log_lock);
+}
+
 void log_printf(const char *fmt, ...)
 {
 	va_list ap;

@@ -106,7 +106,8 @@ static struct per_cpu *boot_cpu_alloc(const struct guest_regs *caller)
 
 static void log_banner(const struct tv_rec_image *img)
 {
-	char summary[1024];
+	/* Every key, 48 list lines of up to 255 characters: static, not stack. */
+	static char summary[16384];
 
 	log_printf("\nthinvisor %s: a thin para-passthrough hypervisor\n",
 		   TV_VERSION);
@@ -116,7 +117,7 @@ static void log_banner(const struct tv_rec_image *img)
 		   (unsigned long long)img->region_size >> 20,
 		   (unsigned long long)img->image_size >> 10);
 	tv_config_summary(&hv_config, summary, sizeof(summary));
-	log_printf("%s", summary);
+	log_puts(summary);
 }
 
 /* Intercepts INIT/SIPI and hides the AP start page (core/smp.c). */

@@ -31,6 +31,8 @@ int mem_add_private(u64 base, u64 size);
 /* ---- log (core/log.c) ---- */
 void log_init(u16 uart_port);
 void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Text of any length, as is (log_printf stops at one 320-byte line). */
+void log_puts(const char *s);
 void log_vprintf(const char *fmt, va_list ap);
 size_t log_copy(char *buf, size_t size);	/* newest bytes, oldest first */
 /* Prints once per `key` site in `interval` calls: for guest-triggered paths. */

@@ -169,6 +169,11 @@ def test_disk_named_by_model_and_serial():
         assert vm.search(r"TV-TEST: nvmecrypt PASS"), vm.tails(40)
         assert vm.search(r"pci: 00:04\.0 1b36:0010 -> driver nvme_crypt",
                          log="com2"), vm.tails(40)
+        # The configuration summary has the whole line (a long summary
+        # once got cut at the log's line limit).
+        assert vm.search(r'config: storage\.encrypt = "model=QEMU NVMe Ctrl, '
+                         r'serial=tv1, nsid=1, lba=2048-\*, keyfile='
+                         r'\\EFI\\BOOT\\disk\.key"\n', log="com2"), vm.tails(40)
         assert vm.search(r"nvme_crypt 00:04\.0: model 'QEMU NVMe Ctrl' "
                          r"serial 'tv1': 1 range\(s\) chosen", log="com2"), \
             vm.tails(40)
