@@ -34,14 +34,12 @@
 #include <tv/spinlock.h>
 #include <tv/pci_regs.h>
 #include <tv/storage_ahci.h>
-#include <arch/fpu.h>
 #include <arch/processor.h>
 #include "../pci/pci_host.h"
 #include "ahci_shadow.h"
 
 #define AHCI_CRYPT_DEVS		2
 #define AHCI_CRYPT_PORTS	12	/* shadowed ports, all HBAs */
-#define AHCI_WAIT_CYCLES	(4ULL << 30)	/* ~1-2 s */
 
 struct ahci_crypt_dev {
 	struct ahci_ctrl ctrl;
@@ -156,14 +154,6 @@ const struct pci_driver_desc pci_driver_ahci_crypt = {
 };
 
 /* ---- the environment of the engine ---- */
-static void *hv_guest_map(void *ctx, u64 gpa, u32 len, bool write)
-{
-	if (!len || gpa + len < gpa || mem_is_hypervisor(gpa, len) ||
-	    !guest_map_accessible(gpa, write) ||
-	    !guest_map_accessible(gpa + len - 1, write))
-		return NULL;
-	return (void *)gpa;
-}
 
 static u32 hv_reg_read(void *ctx, u32 off)
 {
@@ -177,29 +167,6 @@ static void hv_reg_write(void *ctx, u32 off, u32 val)
 	struct ahci_crypt_dev *d = ctx;
 
 	*(volatile u32 *)(d->abar + off) = val;
-}
-
-static void hv_crypt_begin(void *ctx)
-{
-	fpu_begin();
-}
-
-static void hv_crypt_end(void *ctx)
-{
-	fpu_end();
-}
-
-static bool hv_wait(void *ctx, u64 *budget)
-{
-	if (!*budget)
-		*budget = rdtsc() + AHCI_WAIT_CYCLES;
-	cpu_relax();
-	return rdtsc() < *budget;
-}
-
-static void hv_log(void *ctx, const char *msg)
-{
-	log_printf("%s", msg);
 }
 
 /* An access the engine does not model: done on the hardware as made. */
@@ -462,10 +429,10 @@ static int setup_dev(struct ahci_crypt_dev *d, struct pci_device *p)
 	d->bus = p->initial_bus;
 	d->dev = p->bdf.dev;
 	d->fn = p->bdf.fn;
-	d->env = (struct ahci_env){ .ctx = d, .guest_map = hv_guest_map,
+	d->env = (struct ahci_env){ .ctx = d, .guest_map = storage_guest_map,
 		.reg_read = hv_reg_read, .reg_write = hv_reg_write,
-		.crypt_begin = hv_crypt_begin, .crypt_end = hv_crypt_end,
-		.wait = hv_wait, .log = hv_log };
+		.crypt_begin = storage_crypt_begin, .crypt_end = storage_crypt_end,
+		.wait = storage_wait, .log = storage_log };
 	tv_snprintf(name, sizeof(name), "ahci_crypt %02x:%02x.%x", d->bus,
 		    d->dev, d->fn);
 	ahci_ctrl_init(&d->ctrl, &d->env, name);

@@ -28,7 +28,6 @@
 #include <tv/guest_map.h>
 #include <tv/spinlock.h>
 #include <tv/storage_nvme.h>
-#include <arch/fpu.h>
 #include <arch/processor.h>
 #include "../pci/pci_host.h"
 #include "nvme_irq.h"
@@ -36,7 +35,6 @@
 
 #define NVME_CRYPT_DEVS		4
 #define NVME_POOL_PAGES		320	/* 1.25 MiB of bounce pages */
-#define NVME_WAIT_CYCLES	(4ULL << 30)	/* ~1-2 s for a command */
 #define NVME_READY_WAIT		(8ULL << 30)
 
 struct nvme_crypt_dev {
@@ -67,14 +65,6 @@ const struct pci_driver_desc pci_driver_nvme_crypt = {
 };
 
 /* ---- the environment of the queue engine ---- */
-static void *hv_guest_map(void *ctx, u64 gpa, u32 len, bool write)
-{
-	if (!len || gpa + len < gpa || mem_is_hypervisor(gpa, len) ||
-	    !guest_map_accessible(gpa, write) ||
-	    !guest_map_accessible(gpa + len - 1, write))
-		return NULL;
-	return (void *)gpa;
-}
 
 static u64 hv_reg_read(void *ctx, u32 off, unsigned int size)
 {
@@ -97,29 +87,6 @@ static void hv_reg_write(void *ctx, u32 off, unsigned int size, u64 val)
 		*(volatile u64 *)(d->bar + off) = val;
 	else
 		*(volatile u32 *)(d->bar + off) = (u32)val;
-}
-
-static void hv_crypt_begin(void *ctx)
-{
-	fpu_begin();
-}
-
-static void hv_crypt_end(void *ctx)
-{
-	fpu_end();
-}
-
-static bool hv_wait(void *ctx, u64 *budget)
-{
-	if (!*budget)
-		*budget = rdtsc() + NVME_WAIT_CYCLES;
-	cpu_relax();
-	return rdtsc() < *budget;
-}
-
-static void hv_log(void *ctx, const char *msg)
-{
-	log_printf("%s", msg);
 }
 
 /* For a message: up to n characters, trailing spaces dropped. */
@@ -314,10 +281,10 @@ static int setup_dev(struct nvme_crypt_dev *d, struct pci_device *p)
 	d->bus = p->initial_bus;
 	d->dev = p->bdf.dev;
 	d->fn = p->bdf.fn;
-	d->env = (struct nvme_env){ .ctx = d, .guest_map = hv_guest_map,
+	d->env = (struct nvme_env){ .ctx = d, .guest_map = storage_guest_map,
 		.reg_read = hv_reg_read, .reg_write = hv_reg_write,
-		.crypt_begin = hv_crypt_begin, .crypt_end = hv_crypt_end,
-		.wait = hv_wait, .log = hv_log, .signal = hv_signal,
+		.crypt_begin = storage_crypt_begin, .crypt_end = storage_crypt_end,
+		.wait = storage_wait, .log = storage_log, .signal = hv_signal,
 		.intx = hv_intx, .identified = hv_identified };
 	nvme_irq_init(&d->irq, p);
 	memset(&m, 0, sizeof(m));

@@ -28,4 +28,15 @@ bool storage_any_model_serial(void);
 /* Some range names an ATA disk (behind AHCI) by model=/serial=. */
 bool storage_any_ata_named(void);
 
+/*
+ * The disk engines' environment callbacks in the hypervisor
+ * (drivers/storage/storage_env.c): guest memory, AES-NI bracketing, a
+ * bounded wait step (*budget starts at 0) and the log.
+ */
+void *storage_guest_map(void *ctx, u64 gpa, u32 len, bool write);
+void storage_crypt_begin(void *ctx);
+void storage_crypt_end(void *ctx);
+bool storage_wait(void *ctx, u64 *budget);
+void storage_log(void *ctx, const char *msg);
+
 #endif
