@@ -29,21 +29,6 @@
 
 enum { HW_RUNNING, HW_DONE, HW_STALLED };
 
-static u32 poff(const struct ahci_port *p, u32 reg)
-{
-	return AHCI_PORT_BASE + p->num * AHCI_PORT_SIZE + reg;
-}
-
-static u32 rd(struct ahci_ctrl *c, const struct ahci_port *p, u32 reg)
-{
-	return c->env->reg_read(c->env->ctx, poff(p, reg));
-}
-
-static void wr(struct ahci_ctrl *c, const struct ahci_port *p, u32 reg, u32 v)
-{
-	c->env->reg_write(c->env->ctx, poff(p, reg), v);
-}
-
 static struct ahci_cmd_hdr *shadow_hdr(struct ahci_port *p, u32 s)
 {
 	return (struct ahci_cmd_hdr *)p->mem.clb + s;
@@ -320,8 +305,8 @@ static void issue(struct ahci_ctrl *c, struct ahci_port *p, u32 s)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (p->slot[s].ncq)
-		wr(c, p, PX_SACT, (u32)BIT(s));
-	wr(c, p, PX_CI, (u32)BIT(s));
+		ahci_port_wr(c, p, PX_SACT, (u32)BIT(s));
+	ahci_port_wr(c, p, PX_CI, (u32)BIT(s));
 	p->running = (s32)s;
 }
 
@@ -329,12 +314,12 @@ static int hw_state(struct ahci_ctrl *c, struct ahci_port *p, u32 s)
 {
 	u32 bit = (u32)BIT(s);
 
-	if (rd(c, p, PX_IS) & PX_IS_ERRORS)
+	if (ahci_port_rd(c, p, PX_IS) & PX_IS_ERRORS)
 		return HW_STALLED;
-	if (!(rd(c, p, PX_CI) & bit) &&
-	    !(p->slot[s].ncq && (rd(c, p, PX_SACT) & bit)))
+	if (!(ahci_port_rd(c, p, PX_CI) & bit) &&
+	    !(p->slot[s].ncq && (ahci_port_rd(c, p, PX_SACT) & bit)))
 		return HW_DONE;
-	return (rd(c, p, PX_CMD) & PX_CMD_ST) ? HW_RUNNING : HW_STALLED;
+	return (ahci_port_rd(c, p, PX_CMD) & PX_CMD_ST) ? HW_RUNNING : HW_STALLED;
 }
 
 static void guest_prdbc(struct ahci_ctrl *c, struct ahci_port *p, u32 s,
@@ -449,7 +434,8 @@ static int step(struct ahci_ctrl *c, struct ahci_port *p)
 	}
 	if (!p->queued)
 		return -1;
-	if ((rd(c, p, PX_IS) & PX_IS_ERRORS) || !(rd(c, p, PX_CMD) & PX_CMD_ST))
+	if ((ahci_port_rd(c, p, PX_IS) & PX_IS_ERRORS) ||
+	    !(ahci_port_rd(c, p, PX_CMD) & PX_CMD_ST))
 		return -1;
 	s = (u32)__builtin_ctz(p->queued);
 	p->queued &= ~(u32)BIT(s);
@@ -498,7 +484,7 @@ void ahci_copy_rfis(struct ahci_ctrl *c, struct ahci_port *p)
 	/* Only while FIS receive is on: with FRE off the guest may have
 	 * reused the memory PxFB still names (the firmware's area once the
 	 * OS owns it). */
-	if (!p->guest_fb || !(rd(c, p, PX_CMD) & PX_CMD_FRE))
+	if (!p->guest_fb || !(ahci_port_rd(c, p, PX_CMD) & PX_CMD_FRE))
 		return;
 	g = c->env->guest_map(c->env->ctx, p->guest_fb, AHCI_RFIS_SIZE, true);
 	if (g)

@@ -17,8 +17,8 @@
  * (no device, ATAPI, a busy or failing device) stays pending until a
  * guest IDENTIFY DEVICE completes on it; then (ahci_cmd.c) the hypervisor
  * identifies the disk again itself rather than trusting the guest's
- * buffer, which another guest CPU could rewrite meanwhile.  ATAPI devices never answer
- * IDENTIFY DEVICE: their PACKET commands pass, unencrypted.
+ * buffer, which another guest CPU could rewrite meanwhile.  ATAPI devices
+ * never answer IDENTIFY DEVICE: their PACKET commands pass, unencrypted.
  *
  * The decision is made once per port.  A range matching two disks (the
  * claim in struct ahci_named, shared by every HBA), or two ranges of one
@@ -34,29 +34,14 @@
 
 #define ID_SLOT		0	/* shadow slot the hypervisor's IDENTIFY uses */
 
-static u32 poff(const struct ahci_port *p, u32 reg)
-{
-	return AHCI_PORT_BASE + p->num * AHCI_PORT_SIZE + reg;
-}
-
-static u32 rd(struct ahci_ctrl *c, const struct ahci_port *p, u32 reg)
-{
-	return c->env->reg_read(c->env->ctx, poff(p, reg));
-}
-
-static void wr(struct ahci_ctrl *c, const struct ahci_port *p, u32 reg, u32 v)
-{
-	c->env->reg_write(c->env->ctx, poff(p, reg), v);
-}
-
 /* PxCMD bits in mask cleared, then waits (bounded) for running to clear. */
 static int cmd_off(struct ahci_ctrl *c, struct ahci_port *p, u32 mask,
 		   u32 running)
 {
 	u64 budget = 0;
 
-	wr(c, p, PX_CMD, rd(c, p, PX_CMD) & ~mask);
-	while (rd(c, p, PX_CMD) & running)
+	ahci_port_wr(c, p, PX_CMD, ahci_port_rd(c, p, PX_CMD) & ~mask);
+	while (ahci_port_rd(c, p, PX_CMD) & running)
 		if (!c->env->wait(c->env->ctx, &budget))
 			return -ETIMEDOUT;
 	return 0;
@@ -76,7 +61,8 @@ static void build_identify(struct ahci_port *p)
 	t->cfis[FIS_CMD] = ATA_IDENTIFY;
 	t->prdt[0] = (struct ahci_prd){ .dba = (u32)p->mem.bounce_pa,
 		.dbau = (u32)(p->mem.bounce_pa >> 32), .dw3 = ATA_SECTOR - 1 };
-	*h = (struct ahci_cmd_hdr){ .flags = FIS_H2D_DWORDS | 1u << AHCI_HDR_PRDTL_SHIFT,
+	*h = (struct ahci_cmd_hdr){
+		.flags = FIS_H2D_DWORDS | 1u << AHCI_HDR_PRDTL_SHIFT,
 		.ctba = (u32)ct, .ctbau = (u32)(ct >> 32) };
 	memset(p->mem.bounce, 0, ATA_SECTOR);
 }
@@ -88,14 +74,15 @@ static int run_identify(struct ahci_ctrl *c, struct ahci_port *p)
 	u64 budget = 0;
 
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	wr(c, p, PX_CI, (u32)BIT(ID_SLOT));
-	while (rd(c, p, PX_CI) & BIT(ID_SLOT)) {
-		if (rd(c, p, PX_IS) & PX_IS_ERRORS)
+	ahci_port_wr(c, p, PX_CI, (u32)BIT(ID_SLOT));
+	while (ahci_port_rd(c, p, PX_CI) & BIT(ID_SLOT)) {
+		if (ahci_port_rd(c, p, PX_IS) & PX_IS_ERRORS)
 			return -EIO;
 		if (!c->env->wait(c->env->ctx, &budget))
 			return -ETIMEDOUT;
 	}
-	if ((rd(c, p, PX_IS) & PX_IS_ERRORS) || (rd(c, p, PX_TFD) & PX_TFD_ERR) ||
+	if ((ahci_port_rd(c, p, PX_IS) & PX_IS_ERRORS) ||
+	    (ahci_port_rd(c, p, PX_TFD) & PX_TFD_ERR) ||
 	    h->prdbc != ATA_SECTOR)
 		return -EIO;
 	return 0;
@@ -108,18 +95,18 @@ static int run_identify(struct ahci_ctrl *c, struct ahci_port *p)
  */
 static int identify_on_hw(struct ahci_ctrl *c, struct ahci_port *p)
 {
-	u32 cmd = rd(c, p, PX_CMD);
+	u32 cmd = ahci_port_rd(c, p, PX_CMD);
 	int err, err2 = 0;
 
 	if (!(cmd & PX_CMD_FRE))
-		wr(c, p, PX_CMD, cmd | PX_CMD_FRE);
+		ahci_port_wr(c, p, PX_CMD, cmd | PX_CMD_FRE);
 	if (!(cmd & PX_CMD_ST))
-		wr(c, p, PX_CMD, rd(c, p, PX_CMD) | PX_CMD_ST);
+		ahci_port_wr(c, p, PX_CMD, ahci_port_rd(c, p, PX_CMD) | PX_CMD_ST);
 	err = run_identify(c, p);
 	if (err || !(cmd & PX_CMD_ST))
 		err2 = cmd_off(c, p, PX_CMD_ST, PX_CMD_CR);
 	if (!err2 && err && (cmd & PX_CMD_ST))
-		wr(c, p, PX_CMD, rd(c, p, PX_CMD) | PX_CMD_ST);
+		ahci_port_wr(c, p, PX_CMD, ahci_port_rd(c, p, PX_CMD) | PX_CMD_ST);
 	if (!err2 && !(cmd & PX_CMD_FRE))
 		err2 = cmd_off(c, p, PX_CMD_FRE, PX_CMD_FR);
 	return err ? err : err2;
@@ -128,16 +115,17 @@ static int identify_on_hw(struct ahci_ctrl *c, struct ahci_port *p)
 int ahci_port_identify(struct ahci_ctrl *c, struct ahci_port *p)
 {
 	u8 rfis[AHCI_RFIS_SIZE];
-	u32 is = rd(c, p, PX_IS), gis = c->env->reg_read(c->env->ctx, AHCI_IS);
-	u32 sig = rd(c, p, PX_SIG);
+	u32 is = ahci_port_rd(c, p, PX_IS);
+	u32 gis = c->env->reg_read(c->env->ctx, AHCI_IS);
+	u32 sig = ahci_port_rd(c, p, PX_SIG);
 	int err;
 
 	if (p->id_state != AHCI_ID_PENDING)
 		return 0;
-	if ((rd(c, p, PX_SSTS) & PX_SSTS_DET) != PX_SSTS_DET_PHY ||
+	if ((ahci_port_rd(c, p, PX_SSTS) & PX_SSTS_DET) != PX_SSTS_DET_PHY ||
 	    sig != PX_SIG_ATA || (is & PX_IS_ERRORS) ||
-	    (rd(c, p, PX_TFD) & (PX_TFD_BSY | PX_TFD_DRQ | PX_TFD_ERR)) ||
-	    rd(c, p, PX_CI)) {
+	    (ahci_port_rd(c, p, PX_TFD) & (PX_TFD_BSY | PX_TFD_DRQ | PX_TFD_ERR)) ||
+	    ahci_port_rd(c, p, PX_CI)) {
 		ahci_log(c, "port %u: no idle ATA disk (signature %x): pending "
 			 "until the guest identifies it\n", p->num, sig);
 		return -ENODEV;
@@ -146,8 +134,8 @@ int ahci_port_identify(struct ahci_ctrl *c, struct ahci_port *p)
 	build_identify(p);
 	err = identify_on_hw(c, p);
 	/* What our command set in PxIS is not the firmware's business. */
-	wr(c, p, PX_IS, rd(c, p, PX_IS) & ~is);
-	if (!(gis & BIT(p->num)) && !rd(c, p, PX_IS))
+	ahci_port_wr(c, p, PX_IS, ahci_port_rd(c, p, PX_IS) & ~is);
+	if (!(gis & BIT(p->num)) && !ahci_port_rd(c, p, PX_IS))
 		c->env->reg_write(c->env->ctx, AHCI_IS, (u32)BIT(p->num));
 	memcpy(p->mem.rfis, rfis, sizeof(rfis));
 	if (err) {

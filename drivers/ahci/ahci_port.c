@@ -32,12 +32,8 @@
 static void vlog(struct ahci_ctrl *c, const char *fmt, va_list ap)
 {
 	char msg[200];
-	int n;
 
-	n = tv_snprintf(msg, sizeof(msg), "%s: ", c->name);
-	if (n < 0 || (size_t)n >= sizeof(msg))
-		n = 0;
-	tv_vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	tv_prefixed_vsnprintf(msg, sizeof(msg), c->name, fmt, ap);
 	c->env->log(c->env->ctx, msg);
 }
 
@@ -71,11 +67,6 @@ static void hw_wr(struct ahci_ctrl *c, u32 off, u32 val)
 	c->env->reg_write(c->env->ctx, off, val);
 }
 
-static u32 poff(const struct ahci_port *p, u32 reg)
-{
-	return AHCI_PORT_BASE + p->num * AHCI_PORT_SIZE + reg;
-}
-
 void ahci_ctrl_init(struct ahci_ctrl *c, const struct ahci_env *env,
 		    const char *name)
 {
@@ -103,14 +94,14 @@ int ahci_port_add_range(struct ahci_port *p, const struct storage_range *r,
 
 static void set_clb(struct ahci_ctrl *c, struct ahci_port *p)
 {
-	hw_wr(c, poff(p, PX_CLB), (u32)p->mem.clb_pa);
-	hw_wr(c, poff(p, PX_CLBU), (u32)(p->mem.clb_pa >> 32));
+	ahci_port_wr(c, p, PX_CLB, (u32)p->mem.clb_pa);
+	ahci_port_wr(c, p, PX_CLBU, (u32)(p->mem.clb_pa >> 32));
 }
 
 static void set_fb(struct ahci_ctrl *c, struct ahci_port *p)
 {
-	hw_wr(c, poff(p, PX_FB), (u32)p->mem.rfis_pa);
-	hw_wr(c, poff(p, PX_FBU), (u32)(p->mem.rfis_pa >> 32));
+	ahci_port_wr(c, p, PX_FB, (u32)p->mem.rfis_pa);
+	ahci_port_wr(c, p, PX_FBU, (u32)(p->mem.rfis_pa >> 32));
 }
 
 static bool wait_clear(struct ahci_ctrl *c, u32 off, u32 mask)
@@ -125,31 +116,31 @@ static bool wait_clear(struct ahci_ctrl *c, u32 off, u32 mask)
 
 int ahci_port_takeover(struct ahci_ctrl *c, struct ahci_port *p)
 {
-	u32 cmd = hw_rd(c, poff(p, PX_CMD));
+	u32 cmd = ahci_port_rd(c, p, PX_CMD);
 
-	p->guest_clb = (hw_rd(c, poff(p, PX_CLB)) & PX_CLB_MASK) |
-		       (u64)hw_rd(c, poff(p, PX_CLBU)) << 32;
-	p->guest_fb = (hw_rd(c, poff(p, PX_FB)) & PX_FB_MASK) |
-		      (u64)hw_rd(c, poff(p, PX_FBU)) << 32;
+	p->guest_clb = (ahci_port_rd(c, p, PX_CLB) & PX_CLB_MASK) |
+		       (u64)ahci_port_rd(c, p, PX_CLBU) << 32;
+	p->guest_fb = (ahci_port_rd(c, p, PX_FB) & PX_FB_MASK) |
+		      (u64)ahci_port_rd(c, p, PX_FBU) << 32;
 	/* AHCI §10.1.2: ST off, CR clear; then FRE off, FR clear. */
 	if (cmd & (PX_CMD_ST | PX_CMD_CR)) {
-		hw_wr(c, poff(p, PX_CMD), cmd & ~(u32)PX_CMD_ST);
-		if (!wait_clear(c, poff(p, PX_CMD), PX_CMD_CR))
+		ahci_port_wr(c, p, PX_CMD, cmd & ~(u32)PX_CMD_ST);
+		if (!wait_clear(c, ahci_port_off(p, PX_CMD), PX_CMD_CR))
 			return -ETIMEDOUT;
 	}
 	if (cmd & (PX_CMD_FRE | PX_CMD_FR)) {
-		hw_wr(c, poff(p, PX_CMD), hw_rd(c, poff(p, PX_CMD)) &
+		ahci_port_wr(c, p, PX_CMD, ahci_port_rd(c, p, PX_CMD) &
 		      ~(u32)(PX_CMD_ST | PX_CMD_FRE));
-		if (!wait_clear(c, poff(p, PX_CMD), PX_CMD_FR))
+		if (!wait_clear(c, ahci_port_off(p, PX_CMD), PX_CMD_FR))
 			return -ETIMEDOUT;
 	}
 	set_clb(c, p);
 	set_fb(c, p);
 	ahci_port_drop(p);
 	if (cmd & PX_CMD_FRE)
-		hw_wr(c, poff(p, PX_CMD), hw_rd(c, poff(p, PX_CMD)) | PX_CMD_FRE);
+		ahci_port_wr(c, p, PX_CMD, ahci_port_rd(c, p, PX_CMD) | PX_CMD_FRE);
 	if (cmd & PX_CMD_ST)
-		hw_wr(c, poff(p, PX_CMD), hw_rd(c, poff(p, PX_CMD)) | PX_CMD_ST);
+		ahci_port_wr(c, p, PX_CMD, ahci_port_rd(c, p, PX_CMD) | PX_CMD_ST);
 	return 0;
 }
 
@@ -188,7 +179,7 @@ static u32 port_read(struct ahci_ctrl *c, struct ahci_port *p, u32 reg)
 	case PX_FBS:
 		return 0;
 	}
-	return hw_rd(c, poff(p, reg));
+	return ahci_port_rd(c, p, reg);
 }
 
 u32 ahci_reg_read(struct ahci_ctrl *c, u32 off)
@@ -204,7 +195,7 @@ u32 ahci_reg_read(struct ahci_ctrl *c, u32 off)
 
 static void write_cmd(struct ahci_ctrl *c, struct ahci_port *p, u32 val)
 {
-	u32 hw = hw_rd(c, poff(p, PX_CMD));
+	u32 hw = ahci_port_rd(c, p, PX_CMD);
 
 	if ((hw & PX_CMD_ST) && !(val & PX_CMD_ST)) {
 		ahci_poll(c, p);	/* finish what completed before the stop */
@@ -216,7 +207,7 @@ static void write_cmd(struct ahci_ctrl *c, struct ahci_port *p, u32 val)
 		set_clb(c, p);
 		ahci_port_drop(p);
 	}
-	hw_wr(c, poff(p, PX_CMD), val);
+	ahci_port_wr(c, p, PX_CMD, val);
 }
 
 static void write_ci(struct ahci_ctrl *c, struct ahci_port *p, u32 val)
@@ -258,7 +249,7 @@ static void port_write(struct ahci_ctrl *c, struct ahci_port *p, u32 reg,
 	case PX_FBS:
 		return;
 	}
-	hw_wr(c, poff(p, reg), val);
+	ahci_port_wr(c, p, reg, val);
 }
 
 void ahci_reg_write(struct ahci_ctrl *c, u32 off, u32 val)

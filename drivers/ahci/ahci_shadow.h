@@ -223,4 +223,23 @@ void ahci_set_lba_count(u8 *cfis, bool ncq, bool lba48, u64 lba, u32 n);
 /* The command FIS the device aborts (fail closed). */
 void ahci_make_failing(u8 *cfis);
 
+/* Port register reg of port p, as an ABAR offset (AHCI 1.3.1 §3.3.1:
+ * port blocks of 80h bytes from 100h), and its hardware access. */
+static inline u32 ahci_port_off(const struct ahci_port *p, u32 reg)
+{
+	return AHCI_PORT_BASE + p->num * AHCI_PORT_SIZE + reg;
+}
+
+static inline u32 ahci_port_rd(struct ahci_ctrl *c, const struct ahci_port *p,
+			       u32 reg)
+{
+	return c->env->reg_read(c->env->ctx, ahci_port_off(p, reg));
+}
+
+static inline void ahci_port_wr(struct ahci_ctrl *c, const struct ahci_port *p,
+				u32 reg, u32 v)
+{
+	c->env->reg_write(c->env->ctx, ahci_port_off(p, reg), v);
+}
+
 #endif

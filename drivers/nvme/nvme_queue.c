@@ -34,12 +34,8 @@
 static void nvme_vlog(struct nvme_ctrl *c, const char *fmt, va_list ap)
 {
 	char msg[200];
-	int n;
 
-	n = tv_snprintf(msg, sizeof(msg), "%s: ", c->name);
-	if (n < 0 || (size_t)n >= sizeof(msg))
-		n = 0;
-	tv_vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	tv_prefixed_vsnprintf(msg, sizeof(msg), c->name, fmt, ap);
 	c->env->log(c->env->ctx, msg);
 }
 

@@ -11,6 +11,10 @@
 
 /* Like vsnprintf: returns the length the full output would have had. */
 int tv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+/* "PREFIX: message", truncated to size (size > 0); a prefix that does
+ * not fit leaves the message alone. */
+void tv_prefixed_vsnprintf(char *buf, size_t size, const char *prefix,
+			   const char *fmt, va_list ap);
 int tv_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -210,6 +210,16 @@ int tv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	return (int)o.len;
 }
 
+void tv_prefixed_vsnprintf(char *buf, size_t size, const char *prefix,
+			   const char *fmt, va_list ap)
+{
+	int n = tv_snprintf(buf, size, "%s: ", prefix);
+
+	if (n < 0 || (size_t)n >= size)
+		n = 0;	/* no room for the prefix: the message alone */
+	tv_vsnprintf(buf + n, size - n, fmt, ap);
+}
+
 int tv_snprintf(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;

@@ -30,6 +30,28 @@ static void test_matches_libc(void **state)
 	CHECK("%p", (void *)0x1000);
 }
 
+static void prefixed(char *buf, size_t size, const char *prefix,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tv_prefixed_vsnprintf(buf, size, prefix, fmt, ap);
+	va_end(ap);
+}
+
+static void test_prefixed(void **state)
+{
+	char buf[16];
+
+	prefixed(buf, sizeof(buf), "ahci", "port %u", 3);
+	assert_string_equal(buf, "ahci: port 3");
+	prefixed(buf, sizeof(buf), "nvme_crypt 00:04.0", "x%d", 1);
+	assert_string_equal(buf, "x1");	/* prefix does not fit */
+	prefixed(buf, 8, "ab", "%s", "long message");
+	assert_string_equal(buf, "ab: lon");
+}
+
 static void test_truncates(void **state)
 {
 	char b[8];
@@ -46,6 +68,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_matches_libc),
 		cmocka_unit_test(test_truncates),
+		cmocka_unit_test(test_prefixed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
