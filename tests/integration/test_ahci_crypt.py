@@ -15,7 +15,8 @@ import os
 import pytest
 
 from hvtest import LOG_ROOT, boot, conf_text, initrd_with
-from test_nvme_crypt import check_range, openssl_decrypt, pattern
+from test_nvme_crypt import (check_range, decrypt_image, openssl_decrypt,
+                             pattern)
 
 SLOT = "00:1f.2"
 DISK_MIB = 64
@@ -203,3 +204,31 @@ def test_ahci_disk_named_by_serial(smp):
     assert enc[100 * 512:100 * 512 + len(pat)] == pat
     assert b"TVCRYPT" not in enc[2048 * 512:]
     check_range(imgs[2], key, 4096, pat)
+
+
+def test_ahci_file_system_survives_a_reboot():
+    """An ext2 file system on the encrypted AHCI disk (port 1, lba=0-*):
+    written in one boot, read back in the next; the image holds none of
+    its files in plaintext and decrypts (OpenSSL) to a file system that
+    does."""
+    name = "ahci-crypt-fs"
+    img, key, key_path, args = make_disk(name)
+    rng = (f"storage.encrypt = slot={SLOT}, port=1, lba=0-*, "
+           "keyfile=\\EFI\\BOOT\\disk.key\n")
+    for mode in ("write", "check"):
+        conf = conf_text(test="fscrypt",
+                         extra_args=f"tv.fs={mode} tv.fsdev=/dev/sdb") + rng
+        with boot(f"{name}-{mode}", conf, extra_args=args,
+                  extras=[f"{key_path}=/EFI/BOOT/disk.key"],
+                  initrd=initrd_with(["ahci", "sd_mod", "ext4"])) as vm:
+            vm.wait_for(r"TV-TEST: fscrypt (PASS|FAIL.*)", timeout=300)
+            assert vm.search(r"TV-TEST: fscrypt PASS"), vm.tails(40)
+            assert vm.search(rf"fscrypt: {mode}: files intact"), vm.tails(40)
+            assert vm.search(r"ahci_crypt 00:1f\.2: port 1: 1 range\(s\)",
+                             log="com2"), vm.tails(40)
+            vm.wait_exit(60)
+    disk, plain = decrypt_image(img, key, 0)
+    for marker in (b"TVFS-HELLO", b"TVFS-MEDIUM", b"TVFS-LARGE"):
+        assert marker not in disk, marker
+        assert marker in plain, marker
+    assert plain[1024 + 56:1024 + 58] == b"\x53\xef"  # ext2 magic
