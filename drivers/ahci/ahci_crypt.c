@@ -18,8 +18,10 @@
  * Accesses to other ports, and to whatever else shares ABAR's pages, are
  * done on the hardware as the guest made them.  The HBA's I/O BARs (the
  * index/data pair that reaches ABAR around the trap, legacy task-file
- * ports) are hidden.  The firmware's AHCI driver is not detached by the
- * loader (the ESP may be on the same HBA).
+ * ports) are hidden.  When the guest moves ABAR or an I/O BAR, the trap
+ * and the hiding move with it (drivers/pci/pci_move.c, ahci_bar_moved).
+ * The firmware's AHCI driver is not detached by the loader (the ESP may
+ * be on the same HBA).
  *
  * Memory per shadowed port, from pages_alloc at boot: one page for the
  * command list and received-FIS area, 32 command tables, 32 pages of saved
@@ -44,9 +46,10 @@
 struct ahci_crypt_dev {
 	struct ahci_ctrl ctrl;
 	struct ahci_env env;
-	spinlock_t lock;		/* the whole ctrl */
-	volatile u8 *abar;
+	spinlock_t lock;		/* the whole ctrl, abar */
+	volatile u8 *abar;		/* NULL while parked (ahci_bar_moved) */
 	u64 abar_size;
+	const struct pci_device *pdev;
 	u8 bus, dev, fn;
 };
 
@@ -56,101 +59,14 @@ static u32 raw_warned;
 
 static const char *const no_options[] = { NULL };
 
-/*
- * The BARs of an HBA ahci_crypt owns never move: a moved ABAR would leave
- * the trap, a moved I/O BAR the hiding.  BAR writes never reach the
- * hardware: a sizing pattern (all implemented address bits set) is
- * remembered and answered from the BAR's mask, writing back the current
- * address is accepted, anything else is dropped and logged.  (Under the
- * PCI address lock, like every configuration access.)
- */
-static struct {
-	const struct pci_device *d;
-	u8 sizing;		/* BIT(i): BAR i holds the guest's sizing pattern */
-} pins[AHCI_CRYPT_DEVS + 2];
-static u32 pin_warned;
-
-static u8 *pin_of(const struct pci_device *d)
-{
-	u32 i;
-
-	for (i = 0; i < ARRAY_SIZE(pins); i++) {
-		if (!pins[i].d)
-			pins[i].d = d;
-		if (pins[i].d == d)
-			return &pins[i].sizing;
-	}
-	return NULL;
-}
-
-/* BAR i's implemented address bits and address, as 32-bit halves. */
-static bool bar_dword(const struct pci_device *d, int i, u32 *mask, u32 *addr)
-{
-	const struct pci_bar *b = &d->bar[i];
-
-	if (b->kind == PCI_BAR_MEM64_HI && i > 0) {
-		*mask = (u32)(d->bar[i - 1].mask >> 32);
-		*addr = (u32)(d->bar[i - 1].addr >> 32);
-		return true;
-	}
-	*mask = (u32)b->mask;
-	*addr = (u32)b->addr;
-	return b->kind == PCI_BAR_IO || b->kind == PCI_BAR_MEM32 ||
-	       b->kind == PCI_BAR_MEM64;
-}
-
-static int bar_of(u16 off)
-{
-	return off >= PCI_BASE_ADDRESS_0 && off < PCI_BASE_ADDRESS_0 + 24 ?
-	       (off - PCI_BASE_ADDRESS_0) / 4 : -1;
-}
-
-static int ahci_config_read(const struct pci_access *a, struct pci_device *d,
-			    unsigned int size, u16 off, u32 *data)
-{
-	int i = bar_of(off & ~3);
-	u8 *sizing = pin_of(d);
-	u32 mask, addr, v;
-
-	if (i < 0 || !sizing || !(*sizing & BIT(i)) ||
-	    !bar_dword(d, i, &mask, &addr))
-		return PCI_HOOK_DEFAULT;
-	v = pci_cached_read(d, (u16)(off & ~3), 4);
-	v = mask | (v & ~mask & (d->bar[i].kind == PCI_BAR_IO ? 3u : 0xfu));
-	v >>= (off & 3) * 8;
-	*data = size == 4 ? v : v & ((1u << (size * 8)) - 1);
-	return PCI_HOOK_DONE;
-}
-
-static int ahci_config_write(const struct pci_access *a, struct pci_device *d,
-			     unsigned int size, u16 off, u32 *data)
-{
-	int i = bar_of(off & ~3);
-	u8 *sizing = pin_of(d);
-	u32 mask, addr;
-
-	if (i < 0)
-		return PCI_HOOK_DEFAULT;
-	if (!sizing || size != 4 || (off & 3) || !bar_dword(d, i, &mask, &addr))
-		return PCI_HOOK_DONE;
-	if ((*data & mask) == mask) {
-		*sizing |= (u8)BIT(i);
-		return PCI_HOOK_DONE;
-	}
-	*sizing &= (u8)~BIT(i);
-	if ((*data & mask) != (addr & mask))
-		log_ratelimited(pin_warned, "ahci_crypt: %02x:%02x.%x: BAR%d "
-				"move to %x refused\n", d->bdf.bus, d->bdf.dev,
-				d->bdf.fn, i, *data);
-	return PCI_HOOK_DONE;
-}
+static void ahci_bar_moved(struct pci_device *p, unsigned int slot, u64 old,
+			   bool usable);
 
 const struct pci_driver_desc pci_driver_ahci_crypt = {
 	.name = "ahci_crypt",
 	.options = no_options,
 	.device = "class_code=010601",
-	.config_read = ahci_config_read,
-	.config_write = ahci_config_write,
+	.bar_moved = ahci_bar_moved,
 };
 
 /* ---- the environment of the engine ---- */
@@ -159,6 +75,8 @@ static u32 hv_reg_read(void *ctx, u32 off)
 {
 	struct ahci_crypt_dev *d = ctx;
 
+	if (!d->abar)
+		return ~0u;	/* parked: nothing decodes there for us */
 	return *(volatile u32 *)(d->abar + off);
 }
 
@@ -166,7 +84,8 @@ static void hv_reg_write(void *ctx, u32 off, u32 val)
 {
 	struct ahci_crypt_dev *d = ctx;
 
-	*(volatile u32 *)(d->abar + off) = val;
+	if (d->abar)
+		*(volatile u32 *)(d->abar + off) = val;
 }
 
 /* An access the engine does not model: done on the hardware as made. */
@@ -215,7 +134,7 @@ static int ahci_mmio(struct per_cpu *cpu, u64 gpa, unsigned int size,
 	u64 off = gpa - (u64)d->abar;
 
 	spin_lock(&d->lock);
-	if (gpa < (u64)d->abar || off >= d->abar_size ||
+	if (!d->abar || gpa < (u64)d->abar || off >= d->abar_size ||
 	    !engine_reg(d, (u32)(off & ~3ULL))) {
 		raw_access(gpa, size, write, val);
 	} else if (!write) {
@@ -238,6 +157,30 @@ static int ahci_mmio(struct per_cpu *cpu, u64 gpa, unsigned int size,
 	}
 	spin_unlock(&d->lock);
 	return 0;
+}
+
+/*
+ * The guest moved ABAR (drivers/pci/pci_move.c moved our trap along, by
+ * whole pages): reach the registers at the new address from now on.  The
+ * ports keep running; only the register window moved.  A hidden I/O BAR
+ * that moved needs nothing here: its port hook moved with it.
+ */
+static void ahci_bar_moved(struct pci_device *p, unsigned int slot, u64 old,
+			   bool usable)
+{
+	u32 i;
+
+	for (i = 0; i < ndevs && devs[i].pdev != p; i++)
+		;
+	if (i == ndevs || slot != 5)
+		return;
+	spin_lock(&devs[i].lock);
+	devs[i].abar = usable ? (volatile u8 *)p->bar[5].addr : NULL;
+	spin_unlock(&devs[i].lock);
+	log_printf("ahci_crypt %02x:%02x.%x: ABAR now at %llx%s\n",
+		   devs[i].bus, devs[i].dev, devs[i].fn,
+		   (unsigned long long)p->bar[5].addr,
+		   usable ? "" : " (not reachable: registers left alone)");
 }
 
 static int alloc_port(struct ahci_port *p, u32 num)
@@ -426,6 +369,7 @@ static int setup_dev(struct ahci_crypt_dev *d, struct pci_device *p)
 		return -ENODEV;
 	d->abar = (volatile u8 *)bar->addr;
 	d->abar_size = MIN(bar->size, (u64)AHCI_ABAR_SIZE);
+	d->pdev = p;
 	d->bus = p->initial_bus;
 	d->dev = p->bdf.dev;
 	d->fn = p->bdf.fn;

@@ -57,10 +57,13 @@ def run_guest(name, mode, key_path, args, smp=1):
                              r"data intact"), vm.tails(40)
             assert vm.search(r"ahci_crypt 00:1f\.2: port 1 slot \d+: "
                              r"command 34 refused", log="com2"), vm.tails(40)
-            # ABAR cannot be moved away from the trap; sizing still works.
-            assert vm.search(r"ahcicrypt: BAR5 stays at"), vm.tails(40)
-            assert vm.search(r"ahci_crypt: 00:1f\.2: BAR5 move to d0000000 "
-                             r"refused", log="com2"), vm.tails(40)
+            # Moving ABAR: the trap follows it there and back (issue 5).
+            assert vm.search(r"ahcicrypt: the ABAR trap follows BAR5"), \
+                vm.tails(40)
+            assert vm.search(r"ahci_crypt 00:1f\.2: ABAR now at 90000000\n",
+                             log="com2"), vm.tails(40)
+            assert vm.search(r"pci: 00:1f\.2: BAR5 moved 90000000 -> \w+: "
+                             r"hooks follow", log="com2"), vm.tails(40)
         assert vm.search(r"ata2: SATA max UDMA/133 abar m4096@0x"), \
             vm.tails(40)
         assert vm.search(r"ahci_crypt 00:1f\.2: port 1: 1 range\(s\)",
