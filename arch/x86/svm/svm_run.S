@@ -9,6 +9,8 @@
  * (so the host never takes interrupts) and leaves the guest's GPRs, which
  * we store before anything else.
  */
+#include <arch/guest_gprs.h>
+
 	.text
 	.globl svm_launch
 svm_launch:
@@ -16,40 +18,14 @@ svm_launch:
 	clgi
 svm_loop:
 	movq	(%rsp), %rax
-	movq	0x08(%rax), %rcx
-	movq	0x10(%rax), %rdx
-	movq	0x18(%rax), %rbx
-	movq	0x28(%rax), %rbp
-	movq	0x30(%rax), %rsi
-	movq	0x38(%rax), %rdi
-	movq	0x40(%rax), %r8
-	movq	0x48(%rax), %r9
-	movq	0x50(%rax), %r10
-	movq	0x58(%rax), %r11
-	movq	0x60(%rax), %r12
-	movq	0x68(%rax), %r13
-	movq	0x70(%rax), %r14
-	movq	0x78(%rax), %r15
+	GUEST_GPRS_LOAD
 	movq	0x08(%rsp), %rax
 	vmload	%rax
 	vmrun	%rax
 	vmsave	%rax
 	pushq	%rax
 	movq	0x08(%rsp), %rax
-	movq	%rcx, 0x08(%rax)
-	movq	%rdx, 0x10(%rax)
-	movq	%rbx, 0x18(%rax)
-	movq	%rbp, 0x28(%rax)
-	movq	%rsi, 0x30(%rax)
-	movq	%rdi, 0x38(%rax)
-	movq	%r8, 0x40(%rax)
-	movq	%r9, 0x48(%rax)
-	movq	%r10, 0x50(%rax)
-	movq	%r11, 0x58(%rax)
-	movq	%r12, 0x60(%rax)
-	movq	%r13, 0x68(%rax)
-	movq	%r14, 0x70(%rax)
-	movq	%r15, 0x78(%rax)
+	GUEST_GPRS_STORE
 	popq	%rax
 	movq	0x10(%rsp), %rax
 	vmload	%rax

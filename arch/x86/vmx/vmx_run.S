@@ -15,26 +15,15 @@
  * A VMLAUNCH/VMRESUME that fails (CF or ZF set: §31.2) falls through to
  * vmx_entry_failed with RFLAGS, which reports the VM-instruction error.
  */
+#include <arch/guest_gprs.h>
+
 	.text
 	.globl vmx_launch
 vmx_launch:
 	movq	%rdi, %rsp
 vmx_enter:
 	movq	(%rsp), %rax
-	movq	0x08(%rax), %rcx
-	movq	0x10(%rax), %rdx
-	movq	0x18(%rax), %rbx
-	movq	0x28(%rax), %rbp
-	movq	0x30(%rax), %rsi
-	movq	0x38(%rax), %rdi
-	movq	0x40(%rax), %r8
-	movq	0x48(%rax), %r9
-	movq	0x50(%rax), %r10
-	movq	0x58(%rax), %r11
-	movq	0x60(%rax), %r12
-	movq	0x68(%rax), %r13
-	movq	0x70(%rax), %r14
-	movq	0x78(%rax), %r15
+	GUEST_GPRS_LOAD
 	cmpq	$0, 0x10(%rsp)
 	movq	(%rax), %rax		/* mov keeps the flags of the cmp */
 	jne	1f
@@ -51,20 +40,7 @@ vmx_enter:
 vmx_exit_entry:
 	pushq	%rax
 	movq	0x08(%rsp), %rax
-	movq	%rcx, 0x08(%rax)
-	movq	%rdx, 0x10(%rax)
-	movq	%rbx, 0x18(%rax)
-	movq	%rbp, 0x28(%rax)
-	movq	%rsi, 0x30(%rax)
-	movq	%rdi, 0x38(%rax)
-	movq	%r8, 0x40(%rax)
-	movq	%r9, 0x48(%rax)
-	movq	%r10, 0x50(%rax)
-	movq	%r11, 0x58(%rax)
-	movq	%r12, 0x60(%rax)
-	movq	%r13, 0x68(%rax)
-	movq	%r14, 0x70(%rax)
-	movq	%r15, 0x78(%rax)
+	GUEST_GPRS_STORE
 	popq	(%rax)
 	movq	$1, 0x10(%rsp)
 	movq	0x08(%rsp), %rdi
