@@ -48,6 +48,9 @@ struct nvme_crypt_dev {
 	u8 bus, dev, fn;
 	bool identified;		/* model=/serial= ranges decided */
 	bool ranges_ok;			/* ... and consistent */
+	/* hv_identified's copies of this disk's ranges (6 KiB: not on the
+	 * 16 KiB exit stack); lock. */
+	struct storage_range mine[STORAGE_RANGES_MAX];
 };
 
 static struct nvme_crypt_dev devs[NVME_CRYPT_DEVS];
@@ -106,7 +109,7 @@ static void trimmed(char *out, const char *s, u32 n)
 static bool hv_identified(void *ctx, const char *sn, const char *mn)
 {
 	struct nvme_crypt_dev *d = ctx;
-	struct storage_range mine[STORAGE_RANGES_MAX];
+	struct storage_range *mine = d->mine;
 	char model[STORAGE_MODEL_MAX + 1], serial[STORAGE_SERIAL_MAX + 1];
 	struct storage_error e;
 	u32 i, n = 0, added = 0;
