@@ -22,6 +22,8 @@ svm_loop:
 	movq	0x08(%rsp), %rax
 	vmload	%rax
 	vmrun	%rax
+	.globl	svm_vmrun_next
+svm_vmrun_next:			/* for svm_check_invariants */
 	vmsave	%rax
 	pushq	%rax
 	movq	0x08(%rsp), %rax
