@@ -34,20 +34,6 @@
 #include <tv/env.h>
 #include "nvme_shadow.h"
 
-/* Can the guest access [base, base + len) (page by page)? */
-static bool guest_range_ok(struct nvme_ctrl *c, u64 base, u32 len, bool write)
-{
-	u32 off;
-
-	if (base & (NVME_PAGE_SIZE - 1))
-		return false;
-	for (off = 0; off < len; off += NVME_PAGE_SIZE)
-		if (!c->env->guest_map(c->env->ctx, base + off,
-				       MIN(NVME_PAGE_SIZE, len - off), write))
-			return false;
-	return true;
-}
-
 /* Common checks of Create I/O CQ/SQ; 0 or a status. */
 static int create_check(struct nvme_ctrl *c, const struct nvme_sqe *cmd,
 			struct nvme_tag *t, bool live, u32 entry, bool write)
@@ -61,7 +47,7 @@ static int create_check(struct nvme_ctrl *c, const struct nvme_sqe *cmd,
 		return NVME_SC_QSIZE_INVALID | NVME_ST_DNR;
 	if (!(cmd->cdw11 & NVME_CREATE_PC) || (cmd->flags & NVME_SQE_PSDT))
 		return NVME_SC_INVALID_FIELD | NVME_ST_DNR;
-	if (!guest_range_ok(c, t->qbase, t->qsize * entry, write))
+	if (!nvme_guest_queue_ok(c, t->qbase, t->qsize * entry, write))
 		return NVME_SC_DATA_XFER_ERROR | NVME_ST_DNR;
 	return 0;
 }

@@ -108,6 +108,19 @@ void nvme_sq_drop(struct nvme_ctrl *c, struct nvme_sq *sq)
 	sq->inflight = 0;
 }
 
+bool nvme_guest_queue_ok(struct nvme_ctrl *c, u64 base, u32 len, bool write)
+{
+	u32 off;
+
+	if (base & (NVME_PAGE_SIZE - 1))
+		return false;
+	for (off = 0; off < len; off += NVME_PAGE_SIZE)
+		if (!c->env->guest_map(c->env->ctx, base + off,
+				       MIN(NVME_PAGE_SIZE, len - off), write))
+			return false;
+	return true;
+}
+
 void nvme_ctrl_reset(struct nvme_ctrl *c)
 {
 	u32 i;

@@ -82,19 +82,6 @@ u64 nvme_reg_read(struct nvme_ctrl *c, u32 off, unsigned int size)
 	return size == 4 ? lo : lo & (size == 1 ? 0xff : 0xffff);
 }
 
-static bool range_ok(struct nvme_ctrl *c, u64 base, u32 len, bool write)
-{
-	u32 off;
-
-	if (!base || (base & (NVME_PAGE_SIZE - 1)))
-		return false;
-	for (off = 0; off < len; off += NVME_PAGE_SIZE)
-		if (!c->env->guest_map(c->env->ctx, base + off,
-				       MIN(NVME_PAGE_SIZE, len - off), write))
-			return false;
-	return true;
-}
-
 /* The guest's admin queues become the shadowed queue pair 0. */
 static bool admin_setup(struct nvme_ctrl *c)
 {
@@ -105,8 +92,10 @@ static bool admin_setup(struct nvme_ctrl *c)
 
 	if (sqs < 2 || cqs < 2 || sqs > NVME_QUEUE_ENTRIES ||
 	    cqs > NVME_QUEUE_ENTRIES ||
-	    !range_ok(c, c->asq, sqs * sizeof(struct nvme_sqe), false) ||
-	    !range_ok(c, c->acq, cqs * sizeof(struct nvme_cqe), true))
+	    !c->asq || !nvme_guest_queue_ok(c, c->asq,
+					    sqs * sizeof(struct nvme_sqe), false) ||
+	    !c->acq || !nvme_guest_queue_ok(c, c->acq,
+					    cqs * sizeof(struct nvme_cqe), true))
 		return false;
 	nvme_ctrl_reset(c);
 	sq->live = cq->live = true;

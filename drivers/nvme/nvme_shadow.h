@@ -279,6 +279,9 @@ int nvme_ctrl_add_range(struct nvme_ctrl *c, const struct storage_range *r,
 			const struct xts_ctx *key);
 /* Drops all queue state (controller reset). */
 void nvme_ctrl_reset(struct nvme_ctrl *c);
+/* A guest queue at base, len bytes: page aligned and every page
+ * accessible to the guest in that direction (admin and I/O queues). */
+bool nvme_guest_queue_ok(struct nvme_ctrl *c, u64 base, u32 len, bool write);
 /* Frees every tag of a queue (deleted, or the controller was reset). */
 void nvme_sq_drop(struct nvme_ctrl *c, struct nvme_sq *sq);
 /* Forwards new submissions and delivers completions until idle. */
