@@ -75,3 +75,28 @@ def boot(name, conf=None, smp=1, **kw):
     qkw = {k: v for k, v in kw.items() if k in ("no_reboot", "extra_args",
                                                 "memory", "cpu")}
     return Qemu(esp=esp, log_dir=log_dir, smp=smp, **qkw)
+
+
+def blank_image(path, mib):
+    """A sparse raw disk image of mib MiB (zeros), made anew."""
+    with open(path, "wb") as f:
+        f.truncate(mib << 20)
+    return path
+
+
+def key_file(log_dir):
+    """A random 64-byte XTS-AES-256 key in log_dir/disk.key: (key, path)."""
+    key = os.urandom(64)
+    path = os.path.join(log_dir, "disk.key")
+    with open(path, "wb") as f:
+        f.write(key)
+    return key, path
+
+
+def disk_and_key(name, image, mib):
+    """build/test-logs/NAME/IMAGE as a blank image and a key file beside
+    it, for the encryption tests: (image path, key, key path)."""
+    log_dir = os.path.join(LOG_ROOT, name)
+    os.makedirs(log_dir, exist_ok=True)
+    key, key_path = key_file(log_dir)
+    return blank_image(os.path.join(log_dir, image), mib), key, key_path

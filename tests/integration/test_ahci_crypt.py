@@ -14,7 +14,8 @@ import os
 
 import pytest
 
-from hvtest import LOG_ROOT, boot, conf_text, initrd_with
+from hvtest import (LOG_ROOT, blank_image, boot, conf_text, disk_and_key,
+                    initrd_with, key_file)
 from test_nvme_crypt import (check_range, decrypt_image, openssl_decrypt,
                              pattern)
 
@@ -27,15 +28,7 @@ RANGE = f"storage.encrypt = slot={SLOT}, port=1, lba=2048-*, " \
 
 
 def make_disk(name):
-    log_dir = os.path.join(LOG_ROOT, name)
-    os.makedirs(log_dir, exist_ok=True)
-    img = os.path.join(log_dir, "ahci1.img")
-    key_path = os.path.join(log_dir, "disk.key")
-    with open(img, "wb") as f:
-        f.truncate(DISK_MIB << 20)
-    key = os.urandom(64)
-    with open(key_path, "wb") as f:
-        f.write(key)
+    img, key, key_path = disk_and_key(name, "ahci1.img", DISK_MIB)
     args = ["-drive", f"file={img},if=none,id=d1,format=raw",
             "-device", "ide-hd,drive=d1,bus=ide.1,discard_granularity=512"]
     return img, key, key_path, args
@@ -163,16 +156,12 @@ def test_ahci_disk_named_by_serial(smp):
     imgs = {}
     args = []
     for port in (1, 2):
-        imgs[port] = os.path.join(log_dir, f"tvsata{port}.img")
-        with open(imgs[port], "wb") as f:
-            f.truncate(DISK_MIB << 20)
+        imgs[port] = blank_image(os.path.join(log_dir, f"tvsata{port}.img"),
+                                 DISK_MIB)
         args += ["-drive", f"file={imgs[port]},if=none,id=d{port},format=raw",
                  "-device", f"ide-hd,drive=d{port},bus=ide.{port},"
                  f"serial=tvsata{port},discard_granularity=512"]
-    key = os.urandom(64)
-    key_path = os.path.join(log_dir, "disk.key")
-    with open(key_path, "wb") as f:
-        f.write(key)
+    key, key_path = key_file(log_dir)
     conf = conf_text(test="ahcimodel") + (
         "storage.encrypt = serial=tvsata2, lba=2048-*, "
         "keyfile=\\EFI\\BOOT\\disk.key\n")

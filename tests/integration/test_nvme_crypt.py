@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from hvtest import LOG_ROOT, boot, conf_text, initrd_with
+from hvtest import boot, conf_text, disk_and_key, initrd_with
 
 SLOT = "00:04.0"
 # OVMF puts 64-bit BARs near the top of the physical address space (896
@@ -57,15 +57,7 @@ def openssl_decrypt(key, lba, sector, lib=None):
 
 
 def make_disk(name):
-    log_dir = os.path.join(LOG_ROOT, name)
-    os.makedirs(log_dir, exist_ok=True)
-    img = os.path.join(log_dir, "nvme.img")
-    key_path = os.path.join(log_dir, "disk.key")
-    with open(img, "wb") as f:
-        f.truncate(DISK_MIB << 20)
-    key = os.urandom(64)
-    with open(key_path, "wb") as f:
-        f.write(key)
+    img, key, key_path = disk_and_key(name, "nvme.img", DISK_MIB)
     args = ["-drive", f"file={img},if=none,id=nv0,format=raw",
             "-device", f"nvme,serial=tv1,drive=nv0,addr={SLOT[3:5]}"]
     return img, key, key_path, args

@@ -13,12 +13,7 @@ for w in $(cat /proc/cmdline); do
 	tv.fsdev=*) dev=${w#tv.fsdev=} ;;
 	esac
 done
-i=0
-while [ ! -b $dev ] && [ $i -lt 150 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -b $dev ] || fail "no $dev"
+wait_block $dev 150
 # Three files: one line of text, 64 KiB, and 1 MiB (spans many extents).
 mkfiles() {
 	echo "TVFS-HELLO-from-the-guest-$1" > $2/hello.txt

@@ -10,3 +10,14 @@ fail() {
 kv() {
 	echo "$2" | sed -n "s/^$1=//p" | head -n 1
 }
+
+# wait_block DEV TENTHS [WHY]: wait up to TENTHS tenths of a second for the
+# block device DEV to appear; fail "no DEV WHY" if it does not.
+wait_block() {
+	_i=0
+	while [ ! -b "$1" ] && [ $_i -lt "$2" ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ -b "$1" ] || fail "no $1${3:+ $3}"
+}

@@ -5,12 +5,7 @@
 # (tests/integration/test_nvme_crypt.py).
 . /tests/lib.sh
 dev=/dev/nvme0n1
-i=0
-while [ ! -b $dev ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -b $dev ] || fail "no $dev"
+wait_block $dev 100
 echo "nvmecrypt: $dev is $(cat /sys/block/nvme0n1/size) sectors," \
 	"lba size $(cat /sys/block/nvme0n1/queue/logical_block_size)"
 # 32 sectors of marker text, and a second pattern for a multi-page write.

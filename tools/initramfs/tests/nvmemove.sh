@@ -10,12 +10,7 @@
 pci=0000:00:04.0
 sys=/sys/bus/pci/devices/$pci
 wait_disk() {
-	i=0
-	while [ ! -b /dev/nvme0n1 ] && [ $i -lt 150 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ -b /dev/nvme0n1 ] || fail "no /dev/nvme0n1 $1"
+	wait_block /dev/nvme0n1 150 "$1"
 }
 # Low 16 bits of CAP (MQES) at a physical address, as hex.
 mqes() {

@@ -20,12 +20,7 @@ for w in $(cat /proc/cmdline); do
 	esac
 done
 dev=/dev/nvme0n1
-i=0
-while [ ! -b $dev ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -b $dev ] || fail "no $dev"
+wait_block $dev 100
 if [ -n "$key" ]; then
 	out=$(tv-dmcrypt bench $dev "$key") || fail "tv-dmcrypt: $out"
 	echo "$out"
