@@ -91,6 +91,9 @@ class Qemu:
                      f"socket,id={log},path={self.path(log + '.sock')},"
                      f"server=on,wait=off,logfile={self.path(log + '.log')}",
                      "-serial", f"chardev:{log}"]
+        # The human monitor, for a register dump when a wait times out.
+        args += ["-monitor",
+                 f"unix:{self.path('monitor.sock')},server=on,wait=off"]
         if self.no_reboot:
             args.append("-no-reboot")
         return args + self.extra_args
@@ -99,7 +102,8 @@ class Qemu:
         if not os.path.exists(self.esp):
             raise FileNotFoundError(f"ESP image {self.esp} does not exist")
         os.makedirs(self.log_dir, exist_ok=True)
-        for name in ("com1.log", "com2.log", "com1.sock", "com2.sock"):
+        for name in ("com1.log", "com2.log", "com1.sock", "com2.sock",
+                     "monitor.sock", "cpu-state.txt"):
             if os.path.exists(self.path(name)):
                 os.unlink(self.path(name))
         shutil.copyfile(OVMF_VARS, self.path("OVMF_VARS.fd"))
@@ -179,10 +183,48 @@ class Qemu:
                 break
             if time.monotonic() > deadline:
                 why = f"timed out after {timeout * TIMEOUT_SCALE:.0f}s"
+                why += self.dump_cpu_state()
                 break
             time.sleep(0.2)
         raise BootTimeout(f"{why} waiting for {pattern!r} on {log} "
                           f"(logs in {self.log_dir})\n" + self.tails())
+
+    def monitor(self, command, timeout=10):
+        """One human-monitor command; returns its output."""
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        try:
+            s.connect(self.path("monitor.sock"))
+            out = b""
+            while not out.endswith(b"(qemu) "):
+                out += s.recv(65536)
+            s.sendall(command.encode() + b"\n")
+            out = b""
+            while not out.endswith(b"(qemu) "):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                out += chunk
+        finally:
+            s.close()
+        # Drop the echo of the command (the first line).
+        return clean(out).rsplit("(qemu)", 1)[0].split("\n", 1)[-1]
+
+    def dump_cpu_state(self):
+        """Every CPU's registers into cpu-state.txt, for a hang; returns a
+        line per CPU with RIP and CR3 (the guest's when it runs in guest
+        mode), or why there is none."""
+        try:
+            regs = self.monitor("info registers -a")
+            apics = [self.monitor(f"info lapic {i}") for i in range(self.smp)]
+        except OSError as e:
+            return f" (no register dump: {e})"
+        with open(self.path("cpu-state.txt"), "w") as f:
+            f.write(regs + "".join(f"\nLAPIC of CPU {i}:\n{a}"
+                                   for i, a in enumerate(apics)))
+        cpus = re.findall(r"RIP=(\w+).*?CR3=(\w+)", regs, re.S)
+        return "".join(f"\ncpu{i}: RIP {rip} CR3 {cr3}"
+                       for i, (rip, cr3) in enumerate(cpus))
 
     def tails(self, n=25):
         out = []

@@ -274,6 +274,7 @@ static void __attribute__((noreturn)) svm_run(struct per_cpu *cpu)
 	frame[1] = cpu->arch.svm.vmcb_pa;
 	frame[2] = cpu->arch.svm.host_vmcb_pa;
 	frame[3] = (u64)cpu;
+	svm_entry_snapshot(cpu, cpu->arch.svm.vmcb);
 	svm_launch(frame);
 }
 

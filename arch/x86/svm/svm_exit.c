@@ -239,44 +239,14 @@ static void svm_dispatch(struct per_cpu *cpu, struct vmcb *v, u32 code)
 	}
 }
 
-extern const char svm_vmrun_next[];
-
-/*
- * Broken-invariant checks, cheap enough for every exit: the run frame at
- * the top of the stack (svm_run.S) still names this CPU's VMCBs, its
- * host-save area is still ours, and the guest is not running our own code
- * on our page tables - the state VMRUN leaves when it is handed a page
- * that holds host state, seen once under QEMU (README, "Open bug").  A
- * guest cannot produce the last one: our CR3 is in hypervisor memory.
- */
-static void svm_check_invariants(struct per_cpu *cpu, const struct vmcb *v)
-{
-	const u64 *frame = (const u64 *)(cpu->stack + PERCPU_STACK_SIZE) - 4;
-	const struct svm_cpu *svm = &cpu->arch.svm;
-	u64 hsave = rdmsr(MSR_VM_HSAVE_PA);
-
-	if (frame[0] == (u64)&cpu->guest && frame[1] == svm->vmcb_pa &&
-	    frame[2] == svm->host_vmcb_pa && frame[3] == (u64)cpu &&
-	    hsave == svm->hsave_pa &&
-	    !(v->save.rip == (u64)svm_vmrun_next && v->save.cr3 == read_cr3()))
-		return;
-	panic("svm: cpu%u: run state broken: frame %llx %llx %llx %llx "
-	      "(want %llx %llx %llx %llx), HSAVE %llx (want %llx), guest rip "
-	      "%llx cr3 %llx\n", cpu->cpu_id, (unsigned long long)frame[0],
-	      (unsigned long long)frame[1], (unsigned long long)frame[2],
-	      (unsigned long long)frame[3], (unsigned long long)&cpu->guest,
-	      (unsigned long long)svm->vmcb_pa,
-	      (unsigned long long)svm->host_vmcb_pa, (unsigned long long)cpu,
-	      (unsigned long long)hsave, (unsigned long long)svm->hsave_pa,
-	      (unsigned long long)v->save.rip, (unsigned long long)v->save.cr3);
-}
-
 void svm_handle_exit(struct per_cpu *cpu)
 {
 	struct vmcb *v = cpu->arch.svm.vmcb;
 	u32 code = (u32)v->control.exit_code;
+	u64 rip_in;
 
-	svm_check_invariants(cpu, v);
+	if (svm_check_run_state(cpu, v))
+		return;		/* entered with host state: enter again */
 	if (code == SVM_EXIT_INVALID)
 		panic("svm: cpu%u: VMRUN failed: invalid guest state "
 		      "(rip %llx cr0 %llx cr4 %llx efer %llx)\n", cpu->cpu_id,
@@ -288,6 +258,7 @@ void svm_handle_exit(struct per_cpu *cpu)
 	cpu->guest.gpr[GPR_RSP] = v->save.rsp;
 	cpu->guest.rip = v->save.rip;
 	cpu->guest.rflags = v->save.rflags;
+	rip_in = v->save.rip;
 	v->control.tlb_control = 0;
 	v->control.event_inj = 0;
 	if (v->control.exit_int_info & SVM_EVT_VALID)
@@ -302,4 +273,6 @@ void svm_handle_exit(struct per_cpu *cpu)
 	v->save.rsp = cpu->guest.gpr[GPR_RSP];
 	v->save.rip = cpu->guest.rip;
 	v->save.rflags = cpu->guest.rflags;
+	svm_trace_exit(&cpu->arch.svm, v, rip_in);
+	svm_entry_snapshot(cpu, v);
 }
