@@ -226,6 +226,37 @@ class Qemu:
         return "".join(f"\ncpu{i}: RIP {rip} CR3 {cr3}"
                        for i, (rip, cr3) in enumerate(cpus))
 
+    def lost_interrupt_window(self):
+        """From the dump_cpu_state of a timed-out wait: the QEMU TCG glitch
+        of README "QEMU TCG glitches" - a CPU halted in guest code with
+        interrupts enabled while its local APIC holds a vector above its
+        processor priority and none in service.  Under an AMD-V
+        hypervisor only a CPU left running guest code with GIF clear looks
+        like that, which a hypervisor cannot cause.  Returns a description
+        or None."""
+        try:
+            with open(self.path("cpu-state.txt")) as f:
+                state = f.read()
+        except FileNotFoundError:
+            return None
+        regs, _, apics = state.partition("\nLAPIC of CPU 0:")
+        flags = re.findall(r"RFL=(\w+) .*HLT=(\d)", regs)
+        for cpu, apic in enumerate(re.split(r"\nLAPIC of CPU \d+:", apics)):
+            irr = re.search(r"^IRR\s+(.*)$", apic, re.M)
+            isr = re.search(r"^ISR\s+(.*)$", apic, re.M)
+            ppr = re.search(r"PPR 0x(\w+)", apic)
+            if cpu >= len(flags) or not (irr and isr and ppr):
+                continue
+            rfl, halted = int(flags[cpu][0], 16), flags[cpu][1] == "1"
+            pending = [int(v) for v in irr.group(1).split() if v.isdigit()]
+            deliverable = [v for v in pending
+                           if v >> 4 > int(ppr.group(1), 16) >> 4]
+            if (halted and rfl & 0x200 and deliverable
+                    and "none" in isr.group(1)):
+                return (f"cpu{cpu} halted with IF set and vectors "
+                        f"{deliverable} pending")
+        return None
+
     def tails(self, n=25):
         out = []
         for log in LOGS + ("qemu",):

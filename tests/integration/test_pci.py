@@ -7,6 +7,7 @@ while the hypervisor reads configuration space too, stay consistent.
 import re
 
 from hvtest import boot, conf_text
+from rig import BootTimeout
 
 import os
 import subprocess
@@ -71,16 +72,33 @@ def test_bar_move_is_followed():
         assert m and int(m.group(1), 16) == int(new, 16), vm.tails(40)
 
 
-def test_config_space_stress_on_every_cpu():
-    with boot("pci-stress", conf_text(test="pcistress"), smp=2,
+def stress_boot(name):
+    """One boot of the stress test; the guest's console text, or None
+    when QEMU TCG lost a CPU's interrupt window (README, "QEMU TCG
+    glitches"), which no hypervisor can cause or repair."""
+    with boot(name, conf_text(test="pcistress"), smp=2,
               extra_args=NIC) as vm:
-        vm.wait_for(r"TV-TEST: pcistress (PASS|FAIL.*)", timeout=300)
-        out = vm.text()
-        assert re.search(r"TV-TEST: pcistress PASS", out), vm.tails(40)
-        counts = re.findall(r"tv-pcistress: cpu (\d+): (\d+) reads, 0 "
-                            r"inconsistent", out)
-        assert sorted(c for c, _ in counts) == ["0", "1"]
-        assert all(int(n) > 1000 for _, n in counts)
+        try:
+            vm.wait_for(r"TV-TEST: pcistress (PASS|FAIL.*)", timeout=120)
+        except BootTimeout:
+            glitch = vm.lost_interrupt_window()
+            if not glitch:
+                raise
+            print(f"{name}: QEMU TCG glitch ({glitch}); booting again")
+            return None
+        return vm.text()
+
+
+def test_config_space_stress_on_every_cpu():
+    # One more boot only for the emulator's glitch, never for a failure.
+    out = stress_boot("pci-stress") or stress_boot("pci-stress-again")
+    assert out is not None, "QEMU TCG lost an interrupt window twice"
+    tail = "\n".join(out.splitlines()[-40:])
+    assert re.search(r"TV-TEST: pcistress PASS", out), tail
+    counts = re.findall(r"tv-pcistress: cpu (\d+): (\d+) reads, 0 "
+                        r"inconsistent", out)
+    assert sorted(c for c, _ in counts) == ["0", "1"], tail
+    assert all(int(n) > 1000 for _, n in counts), tail
 
 
 def test_force_enable_keeps_memory_space_on():
