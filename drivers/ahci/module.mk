@@ -7,11 +7,11 @@ AHCI_CORE_SRCS := drivers/ahci/ahci_port.c drivers/ahci/ahci_cmd.c \
 HV_SRCS += $(AHCI_CORE_SRCS) drivers/ahci/ahci_crypt.c
 
 UNIT_TESTS += ahci_shadow
-UNIT_ahci_shadow_SRCS = tests/unit/test_ahci_shadow.c tests/unit/ahci_sim.c \
+UNIT_ahci_shadow_SRCS = tests/unit/test_ahci_shadow.c tests/unit/ahci_sim.c tests/unit/sim_util.c \
 	$(AHCI_CORE_SRCS) $(STORAGE_LIB_SRCS) $(CRYPTO_SRCS) \
 	lib/config/strparse.c lib/fmt/fmt.c
 
 UNIT_TESTS += ahci_ident
-UNIT_ahci_ident_SRCS = tests/unit/test_ahci_ident.c tests/unit/ahci_sim.c \
+UNIT_ahci_ident_SRCS = tests/unit/test_ahci_ident.c tests/unit/ahci_sim.c tests/unit/sim_util.c \
 	$(AHCI_CORE_SRCS) $(STORAGE_LIB_SRCS) $(CRYPTO_SRCS) \
 	lib/config/strparse.c lib/fmt/fmt.c

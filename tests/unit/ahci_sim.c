@@ -200,7 +200,6 @@ const struct ahci_env env = {
 	.wait = sim_wait, .log = sim_log,
 };
 
-
 u8 *gpage(u32 n)
 {
 	return gmem + (u64)n * 4096;
@@ -209,14 +208,6 @@ u8 *gpage(u32 n)
 u64 gaddr(u32 n)
 {
 	return (u64)gpage(n);
-}
-
-void *zalloc(size_t n)
-{
-	void *p = aligned_alloc(4096, ALIGN_UP(n, 4096));
-
-	memset(p, 0, n);
-	return p;
 }
 
 u32 greg(u32 p, u32 reg)
@@ -228,7 +219,6 @@ void gwrite(u32 p, u32 reg, u32 val)
 {
 	ahci_reg_write(&ctrl, AHCI_PORT_BASE + p * AHCI_PORT_SIZE + reg, val);
 }
-
 
 /* The guest driver's port start: its own command list and FIS area. */
 void g_start(u32 p)

@@ -12,6 +12,7 @@
 #define TESTS_UNIT_AHCI_SIM_H
 
 #include <tv/env.h>
+#include "sim_util.h"
 #include "../../drivers/ahci/ahci_shadow.h"
 
 #define GMEM_SIZE	(8u << 20)
@@ -62,7 +63,6 @@ struct g_prd {
 
 u8 *gpage(u32 n);
 u64 gaddr(u32 n);
-void *zalloc(size_t n);
 u32 greg(u32 p, u32 reg);
 void gwrite(u32 p, u32 reg, u32 val);
 /* The guest driver's port start: its own command list and FIS area. */

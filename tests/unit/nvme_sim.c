@@ -23,12 +23,6 @@ struct storage_range range = {
 	.line = 1, .sel = STORAGE_SEL_SLOT, .nsid = 1,
 	.lba_first = RANGE_FIRST, .lba_last = STORAGE_LBA_END,
 };
-static const u8 key_bytes[64] = {
-	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
-	21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
-	39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56,
-	57, 58, 59, 60, 61, 62, 63, 64,
-};
 
 /* ---- the simulated controller ---- */
 static void *sim_guest_map(void *ctx, u64 gpa, u32 len, bool write)
@@ -278,14 +272,6 @@ u64 gaddr(u32 n)
 	return (u64)gpage(n);
 }
 
-void *zalloc(size_t n)
-{
-	void *p = aligned_alloc(4096, ALIGN_UP(n, 4096));
-
-	memset(p, 0, n);
-	return p;
-}
-
 void fill(u8 *p, size_t n, u8 seed)
 {
 	size_t i;
@@ -323,7 +309,7 @@ void setup_ctrl(u16 pool_pages)
 	bad_page = gpage(1000);
 	logbuf[0] = 0;
 	nvme_ctrl_init(&ctrl, &env, &mem, sim.regs[0], "nvme sim");
-	assert_int_equal(xts_init_impl(&key, key_bytes, 64, CRYPTO_IMPL_PORTABLE), 0);
+	assert_int_equal(xts_init_impl(&key, sim_key_bytes, 64, CRYPTO_IMPL_PORTABLE), 0);
 	assert_int_equal(nvme_ctrl_add_range(&ctrl, &range, &key), 0);
 	memset(&g, 0, sizeof(g));
 }

@@ -13,6 +13,7 @@
 #define TESTS_UNIT_NVME_SIM_H
 
 #include <tv/env.h>
+#include "sim_util.h"
 #include "../../drivers/nvme/nvme_shadow.h"
 
 #define GMEM_SIZE	(4u << 20)	/* guest memory */
@@ -87,7 +88,6 @@ extern struct guest g;
 
 u8 *gpage(u32 n);
 u64 gaddr(u32 n);
-void *zalloc(size_t n);
 void fill(u8 *p, size_t n, u8 seed);
 
 /* A fresh simulation and engine with a pool of pool_pages. */

@@ -31,12 +31,6 @@ static struct storage_range range = {
 	.line = 1, .sel = STORAGE_SEL_SLOT | STORAGE_SEL_PORT, .port = PORT,
 	.lba_first = RANGE_FIRST, .lba_last = STORAGE_LBA_END,
 };
-static const u8 key_bytes[64] = {
-	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
-	21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
-	39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56,
-	57, 58, 59, 60, 61, 62, 63, 64,
-};
 
 /* The firmware left port 1 running on its own command list. */
 static void setup(bool firmware_running)
@@ -65,7 +59,7 @@ static void setup(bool firmware_running)
 	port.mem.bounce_pa = (u64)port.mem.bounce;
 	ahci_ctrl_init(&ctrl, &env, "ahci sim");
 	ahci_port_attach(&ctrl, &port);
-	assert_int_equal(xts_init_impl(&key, key_bytes, 64, CRYPTO_IMPL_PORTABLE), 0);
+	assert_int_equal(xts_init_impl(&key, sim_key_bytes, 64, CRYPTO_IMPL_PORTABLE), 0);
 	assert_int_equal(ahci_port_add_range(&port, &range, &key), 0);
 	assert_int_equal(ahci_port_takeover(&ctrl, &port), 0);
 }
