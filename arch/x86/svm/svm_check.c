@@ -5,8 +5,8 @@
  * CPU's VMCBs and its host-save area must still be ours: if not, our own
  * state is broken and we stop.
  *
- * QEMU TCG (7.2, seen under the two-CPU config-space stress test, about one
- * boot in twenty) now and then starts a guest with our own host state: the
+ * QEMU TCG (7.2, seen under the two-CPU config-space stress test; rates in
+ * the README) now and then starts a guest with our own host state: the
  * exit that follows is a nested page fault on the walk of our CR3 at guest
  * RIP svm_vmrun_next, with RSP our run frame and RAX our VMCB - the values
  * that VMRUN had just stored in the host-save area.  The fetch of the first
