@@ -265,6 +265,10 @@ void svm_handle_exit(struct per_cpu *cpu)
 		v->control.event_inj = v->control.exit_int_info;
 	hv_count_exit(cpu, exit_index(code));
 	svm_dispatch(cpu, v, code);
+	/* An instruction we carried out for the guest ends an STI/MOV SS
+	 * shadow, as executing it would have (APM vol. 2, 15.21.5). */
+	if (cpu->guest.rip != rip_in)
+		v->control.interrupt_shadow &= ~SVM_INTERRUPT_SHADOW;
 	if (cpu->arch.svm.flush_tlb) {
 		v->control.tlb_control = SVM_TLB_FLUSH_ALL;
 		cpu->arch.svm.flush_tlb = false;

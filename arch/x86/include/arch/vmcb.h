@@ -127,6 +127,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "gpat");
 #define SVM_INTERCEPT_SKINIT	BIT(6)
 
 #define SVM_TLB_FLUSH_ALL	1
+#define SVM_INTERRUPT_SHADOW	BIT(0)	/* interrupt_shadow (VMCB 0x068) */
 #define SVM_NP_ENABLE		BIT(0)
 
 /* EVENTINJ / EXITINTINFO (APM vol.2 §15.20) */
