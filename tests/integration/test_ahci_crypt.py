@@ -209,7 +209,7 @@ def test_ahci_file_system_survives_a_reboot():
            "keyfile=\\EFI\\BOOT\\disk.key\n")
     for mode in ("write", "check"):
         conf = conf_text(test="fscrypt",
-                         extra_args=f"tv.fs={mode} tv.fsdev=/dev/sdb") + rng
+                         extra_args=f"tv.fs={mode} tv.fsdev=ata2") + rng
         with boot(f"{name}-{mode}", conf, extra_args=args,
                   extras=[f"{key_path}=/EFI/BOOT/disk.key"],
                   initrd=initrd_with(["ahci", "sd_mod", "ext4"])) as vm:

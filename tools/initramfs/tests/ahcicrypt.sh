@@ -12,19 +12,8 @@ for w in $(cat /proc/cmdline); do
 	esac
 done
 # The disk behind ATA port 2 (AHCI port 1); the ESP is on port 0.
-dev=
-i=0
-while [ -z "$dev" ] && [ $i -lt 100 ]; do
-	for b in /sys/block/sd*; do
-		[ -e "$b" ] || continue
-		case "$(readlink -f "$b")" in
-		*/ata2/*) dev=/dev/${b##*/} ;;
-		esac
-	done
-	[ -n "$dev" ] || sleep 0.1
-	i=$((i + 1))
-done
-[ -n "$dev" ] && [ -b "$dev" ] || fail "no disk on ata2"
+dev=$(wait_ata_disk ata2 100)
+[ -b "$dev" ] || fail "no disk on ata2"
 echo "ahcicrypt: $dev is $(cat /sys/block/${dev##*/}/size) sectors, mode $mode," \
 	"queue depth $(cat /sys/block/${dev##*/}/device/queue_depth)"
 dmesg | grep "ata2" | sed 's/^/ahcicrypt: /' 

@@ -7,19 +7,10 @@
 # image holds ciphertext and the tvsata1 image plaintext
 # (tests/integration/test_ahci_crypt.py).
 . /tests/lib.sh
-# The disk behind libata port ataN (AHCI port N-1).
-disk_on() {
-	for b in /sys/block/sd*; do
-		[ -e "$b" ] || continue
-		case "$(readlink -f "$b")" in
-		*/$1/*) echo /dev/${b##*/} ;;
-		esac
-	done
-}
 i=0
 while [ $i -lt 100 ]; do
-	d1=$(disk_on ata2)
-	d2=$(disk_on ata3)
+	d1=$(ata_disk ata2)
+	d2=$(ata_disk ata3)
 	[ -n "$d1" ] && [ -n "$d2" ] && break
 	sleep 0.1
 	i=$((i + 1))

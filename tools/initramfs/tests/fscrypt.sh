@@ -1,7 +1,8 @@
 # fscrypt: a file system on an encrypted disk survives a reboot.  With
 # tv.fs=write: make an ext2 file system on the disk (tv.fsdev=, default
-# /dev/nvme0n1), write known files, sync, unmount.  With tv.fs=check (the
-# next boot, same disk image and key): mount it and compare every file.
+# /dev/nvme0n1; ataN: the SATA disk on libata port N), write known files,
+# sync, unmount.  With tv.fs=check (the next boot, same disk image and
+# key): mount it and compare every file.
 # The host then checks the image: no file content in plaintext, and the
 # image decrypted with OpenSSL holds it (tests/integration/test_nvme_crypt.py).
 . /tests/lib.sh
@@ -13,6 +14,9 @@ for w in $(cat /proc/cmdline); do
 	tv.fsdev=*) dev=${w#tv.fsdev=} ;;
 	esac
 done
+case "$dev" in
+ata*) dev=$(wait_ata_disk "$dev" 150) ;;	# AHCI: sdX names vary
+esac
 wait_block $dev 150
 # Three files: one line of text, 64 KiB, and 1 MiB (spans many extents).
 mkfiles() {
