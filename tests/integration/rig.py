@@ -195,16 +195,9 @@ class Qemu:
         s.settimeout(timeout)
         try:
             s.connect(self.path("monitor.sock"))
-            out = b""
-            while not out.endswith(b"(qemu) "):
-                out += s.recv(65536)
+            _until_prompt(s)                # the banner
             s.sendall(command.encode() + b"\n")
-            out = b""
-            while not out.endswith(b"(qemu) "):
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                out += chunk
+            out = _until_prompt(s)
         finally:
             s.close()
         # Drop the echo of the command (the first line).
@@ -306,6 +299,17 @@ def _drain(sock):
             pass
     except OSError:
         pass
+
+
+def _until_prompt(sock):
+    """What the human monitor sends up to and including its prompt."""
+    out = b""
+    while not out.endswith(b"(qemu) "):
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("QEMU monitor closed")
+        out += chunk
+    return out
 
 
 def base_command(esp, vars_copy, smp=2, memory="1G", cpu="EPYC", accel="tcg",

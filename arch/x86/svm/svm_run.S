@@ -23,7 +23,7 @@ svm_loop:
 	vmload	%rax
 	vmrun	%rax
 	.globl	svm_vmrun_next
-svm_vmrun_next:			/* for svm_check_invariants */
+svm_vmrun_next:			/* for svm_check_run_state */
 	vmsave	%rax
 	pushq	%rax
 	movq	0x08(%rsp), %rax

@@ -15,7 +15,10 @@ for w in $(cat /proc/cmdline); do
 	esac
 done
 case "$dev" in
-ata*) dev=$(wait_ata_disk "$dev" 150) ;;	# AHCI: sdX names vary
+ata*)	# AHCI: sdX names follow probe order
+	port=$dev
+	dev=$(wait_ata_disk "$port" 150)
+	[ -n "$dev" ] || fail "no disk on $port" ;;
 esac
 wait_block $dev 150
 # Three files: one line of text, 64 KiB, and 1 MiB (spans many extents).
